@@ -1,0 +1,200 @@
+"""``impact-search``: validate, index, serve, search and find similar case studies.
+
+A thin shell over the library: every command's work is a function elsewhere, and every error
+says what to do next. The serving and query commands import :mod:`search_service` lazily, so
+the indexing commands never load Flask.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import click
+
+from indexer.build import InvalidCorpusError, build_index
+from indexer.corpus import load_corpus
+from indexer.generations import read_current
+from indexer.manifest import IndexProblem
+from indexer.paths import corpus_dir
+
+DEFAULT_INSTANCE = Path("instance")
+
+
+def default_index_dir() -> Path:
+    """``IMPACT_SEARCH_INDEX_DIR``, else ``index/`` in the Flask instance folder."""
+    env = os.environ.get("IMPACT_SEARCH_INDEX_DIR")
+    if env:
+        return Path(env)
+    from search_service import create_app  # the instance folder is Flask's to decide
+
+    app = create_app()
+    return Path(app.config["INDEX_DIR"])
+
+
+def _index_option(func: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option(
+        "--index", "index_dir", type=click.Path(path_type=Path), default=None,
+        help="Index folder. Default: $IMPACT_SEARCH_INDEX_DIR, else instance/index.",
+    )(func)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def main() -> None:
+    """Search NHS library and knowledge service impact case studies."""
+
+
+@main.command()
+@click.argument("corpus", required=False, type=click.Path(path_type=Path))
+def validate(corpus: Path | None) -> None:
+    """Check every case study file in CORPUS (default: the bundled corpus/cases)."""
+    corpus = corpus or corpus_dir() / "cases"
+    try:
+        result = load_corpus(corpus)
+    except FileNotFoundError as exc:
+        raise click.ClickException(str(exc)) from None
+    for problem in result.problems:
+        click.echo(str(problem))
+    if result.problems:
+        click.echo(f"{len(result.skipped)} of {len(result.files)} files have problems; "
+                   "fix them and run `impact-search validate` again.", err=True)
+        sys.exit(1)
+    click.echo(f"{len(result.files)} files, all valid.")
+
+
+@main.command()
+@click.option("--corpus", type=click.Path(path_type=Path), default=None,
+              help="Folder of case study JSON files. Default: the bundled corpus/cases.")
+@_index_option
+@click.option("--skip-invalid", is_flag=True,
+              help="Build from the valid records and report the invalid ones.")
+@click.option("--procs", type=click.IntRange(1, 16), default=1, show_default=True,
+              help="Whoosh writer processes.")
+@click.option("--quiet", is_flag=True, help="No progress bar.")
+@click.option("--if-missing", is_flag=True, help="Do nothing if a live index exists.")
+def index(corpus: Path | None, index_dir: Path | None, skip_invalid: bool, procs: int,
+          quiet: bool, if_missing: bool) -> None:
+    """Validate the corpus and build a new index generation, then switch to it."""
+    from tqdm import tqdm
+
+    corpus = corpus or corpus_dir() / "cases"
+    index_dir = index_dir or default_index_dir()
+    if if_missing and read_current(index_dir) is not None:
+        click.echo(f"An index already exists in {index_dir}; not rebuilding.")
+        return
+    bars: list[Any] = []
+
+    def progress(total: int) -> Callable[[int], None]:
+        bar = tqdm(total=total, desc="indexing", unit="step", disable=quiet, leave=False)
+        bars.append(bar)
+        return bar.update  # type: ignore[no-any-return]
+
+    try:
+        report = build_index(corpus, index_dir, skip_invalid=skip_invalid, procs=procs,
+                             progress_factory=progress)
+    except FileNotFoundError as exc:
+        raise click.ClickException(str(exc)) from None
+    except InvalidCorpusError as exc:
+        for problem in exc.problems:
+            click.echo(str(problem), err=True)
+        raise click.ClickException(
+            f"{len(exc.problems)} problem(s) in {corpus}; nothing was built. Fix them, or "
+            "run `impact-search index --skip-invalid` to build from the valid records."
+        ) from None
+    finally:
+        for bar in bars:
+            bar.close()
+    for problem in report.problems:
+        click.echo(f"skipped: {problem}", err=True)
+    size_mb = report.bytes_on_disk / 1_000_000
+    click.echo(f"Indexed {report.documents} case studies in {report.seconds:.1f} s, "
+               f"{size_mb:.1f} MB on disk ({len(report.skipped)} invalid skipped, "
+               f"{report.withheld} withheld without consent) -> {report.generation}")
+
+
+@main.command()
+@_index_option
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+def serve(index_dir: Path | None, host: str, port: int) -> None:
+    """Serve the site and API (Flask's server; see the README for production)."""
+    from search_service import create_app
+
+    config = {"INDEX_DIR": str(index_dir)} if index_dir else None
+    app = create_app(config)
+    _require_index(app.config["INDEX_DIR"])
+    app.run(host=host, port=port)
+
+
+def _require_index(index_dir: str) -> Any:
+    from search_service.live import LiveIndex
+
+    try:
+        return LiveIndex(Path(index_dir)).current()
+    except IndexProblem as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+def _generation(index_dir: Path | None) -> Any:
+    return _require_index(str(index_dir or default_index_dir()))
+
+
+@main.command()
+@click.argument("query")
+@_index_option
+@click.option("--json", "as_json", is_flag=True, help="Print the API's JSON.")
+@click.option("--per-page", default=10, show_default=True, type=int)
+def search(query: str, index_dir: Path | None, as_json: bool, per_page: int) -> None:
+    """Search the index for QUERY."""
+    from search_service.params import ParameterError, SearchParams
+    from search_service.query import QueryError
+    from search_service.search import search as run_search
+
+    generation = _generation(index_dir)
+    try:
+        params = SearchParams.from_args({"q": [query], "per_page": [str(per_page)]})
+        page = run_search(generation, params)
+    except (ParameterError, QueryError) as exc:
+        raise click.ClickException(str(exc)) from None
+    if as_json:
+        click.echo(json.dumps(page.to_json(), indent=2, ensure_ascii=False))
+        return
+    for notice in page.notices:
+        click.echo(f"note: {notice}")
+    click.echo(f"{page.total} case studies match")
+    for hit in page.hits:
+        score = f"{hit.score:7.3f}" if hit.score is not None else "       "
+        click.echo(f"{score}  {hit.id}  {hit.title}")
+
+
+@main.command()
+@click.argument("case_id", required=False)
+@click.option("--text", help="A draft: its title and a few sentences.")
+@_index_option
+@click.option("-k", default=5, show_default=True, type=int)
+@click.option("--json", "as_json", is_flag=True, help="Print the API's JSON.")
+def similar(case_id: str | None, text: str | None, index_dir: Path | None, k: int,
+            as_json: bool) -> None:
+    """Case studies most like CASE_ID, or like a draft given with --text."""
+    from search_service.params import ParameterError
+    from search_service.search import NotFound
+    from search_service.similar import similar_to_case, similar_to_text
+
+    if (case_id is None) == (text is None):
+        raise click.UsageError("give a case id or --text, not both")
+    generation = _generation(index_dir)
+    try:
+        page = (similar_to_case(generation, case_id, k) if case_id is not None
+                else similar_to_text(generation, text or "", k))
+    except (ParameterError, NotFound) as exc:
+        raise click.ClickException(str(exc)) from None
+    if as_json:
+        click.echo(json.dumps(page.to_json(), indent=2, ensure_ascii=False))
+        return
+    for hit in page.hits:
+        words = ", ".join(hit.reasons["terms"][:5])
+        click.echo(f"{hit.score:.3f}  {hit.id}  {hit.title}\n       shared words: {words}")

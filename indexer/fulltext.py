@@ -1,0 +1,166 @@
+"""The Whoosh 2.7.4 full-text index: schema, build and open.
+
+BM25F ranks with per-field boosts (title > summary > topics > narrative). Only the indexer
+writes; web workers open the index read-only and keep one searcher.
+
+Whoosh stores its table of contents (schema included) as a pickle, so opening an index runs
+pickle on a file: the service opens only index directories that ``impact-search index``
+created inside the configured index folder, never a path taken from a request.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from whoosh import fields, index, scoring
+from whoosh.analysis import LowercaseFilter, RegexTokenizer, Token, Tokenizer
+from whoosh.searching import Searcher
+
+from indexer.analysis import default_pipeline
+from indexer.documents import IndexDocument
+
+__all__ = [
+    "FIELD_BOOSTS",
+    "TEXT_FIELDS",
+    "ImpactAnalyzer",
+    "FullText",
+    "build_fulltext",
+    "open_fulltext",
+    "weighting",
+]
+
+# Title > summary > topics > narrative; organisation only matters when named.
+FIELD_BOOSTS: dict[str, float] = {
+    "title": 4.0,
+    "summary": 2.5,
+    "topics": 1.8,
+    "body": 1.0,
+    "organisation": 1.0,
+}
+TEXT_FIELDS = tuple(FIELD_BOOSTS)
+BM25_K1 = 1.2
+BM25_B = 0.75
+
+
+def weighting() -> scoring.BM25F:
+    return scoring.BM25F(B=BM25_B, K1=BM25_K1, title_B=0.5, topics_B=0.3)
+
+
+class ImpactAnalyzer(Tokenizer):  # type: ignore[misc]
+    """Whoosh face of :mod:`indexer.analysis`: the same terms the TF-IDF index sees.
+
+    Stateless, because Whoosh pickles the schema (and so this object) into the index.
+    """
+
+    def __eq__(self, other: object) -> bool:
+        return type(other) is type(self)
+
+    def __hash__(self) -> int:
+        return hash(type(self))
+
+    def __call__(
+        self,
+        value: str,
+        positions: bool = False,
+        chars: bool = False,
+        keeporiginal: bool = False,
+        removestops: bool = True,
+        start_pos: int = 0,
+        start_char: int = 0,
+        tokenize: bool = True,
+        mode: str = "",
+        **kwargs: Any,
+    ) -> Iterator[Token]:
+        token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        for term in default_pipeline().terms(value, query=(mode == "query")):
+            token.text = term.text
+            token.boost = 1.0
+            token.stopped = False
+            if keeporiginal:
+                token.original = term.surface
+            if positions:
+                token.pos = start_pos + term.pos
+            if chars:
+                token.startchar = start_char + term.start
+                token.endchar = start_char + term.end
+            yield token
+
+
+def _schema() -> fields.Schema:
+    text = {
+        name: fields.TEXT(analyzer=ImpactAnalyzer(), field_boost=boost, phrase=True)
+        for name, boost in FIELD_BOOSTS.items()
+    }
+    return fields.Schema(
+        id=fields.ID(stored=True, unique=True),
+        ord=fields.NUMERIC(numtype=int, bits=32, signed=False, sortable=True),
+        # Unstemmed words, for "did you mean" suggestions only.
+        spell=fields.TEXT(analyzer=RegexTokenizer(r"[^\W\d_]{3,}") | LowercaseFilter(),
+                          phrase=False),
+        **text,
+    )
+
+
+def build_fulltext(
+    directory: Path,
+    documents: Iterable[IndexDocument],
+    *,
+    procs: int = 1,
+    limitmb: int = 256,
+    progress: Callable[[int], None] | None = None,
+) -> int:
+    """Write a new Whoosh index of ``documents`` into the empty ``directory``."""
+    directory.mkdir(parents=True, exist_ok=True)
+    ix = index.create_in(str(directory), _schema())
+    if procs > 1:
+        writer = ix.writer(procs=procs, limitmb=limitmb, multisegment=False)
+    else:
+        writer = ix.writer(limitmb=limitmb)
+    count = 0
+    try:
+        for count, doc in enumerate(documents, start=1):
+            writer.add_document(
+                id=doc.id,
+                ord=count - 1,
+                title=doc.title,
+                summary=doc.summary,
+                topics=doc.topics,
+                body=doc.body,
+                organisation=doc.organisation,
+                spell="\n".join((doc.title, doc.summary, doc.topics, doc.body)),
+            )
+            if progress is not None:
+                progress(1)
+        writer.commit(optimize=True)
+    except BaseException:
+        writer.cancel()
+        raise
+    return count
+
+
+@dataclass
+class FullText:
+    """An open full-text index: one searcher, reused, and the docnum -> ordinal map."""
+
+    ix: index.Index
+    searcher: Searcher
+    docnum_to_ord: np.ndarray
+    ord_to_docnum: np.ndarray
+
+    def close(self) -> None:
+        self.searcher.close()
+
+
+def open_fulltext(directory: Path) -> FullText:
+    ix = index.open_dir(str(directory))
+    searcher = ix.searcher(weighting=weighting())
+    reader = searcher.reader()
+    size = reader.doc_count_all()
+    docnum_to_ord = np.fromiter(reader.column_reader("ord"), dtype=np.int64, count=size)
+    ord_to_docnum = np.empty(size, dtype=np.int64)
+    ord_to_docnum[docnum_to_ord] = np.arange(size, dtype=np.int64)
+    return FullText(ix, searcher, docnum_to_ord, ord_to_docnum)

@@ -1,0 +1,144 @@
+"""The TF-IDF similarity index behind "similar impact".
+
+scikit-learn's ``TfidfVectorizer`` builds the matrix over the terms of
+:mod:`indexer.analysis` (so "A&E" and "emergency department" are one dimension). Rows are
+L2-normalised, so a dot product is the cosine. On disk: ``matrix.npz``
+(``scipy.sparse.save_npz``) and ``model.json`` (vocabulary in column order, idf, parameters, and
+a readable word for each column); never a pickle.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from scipy import sparse
+from sklearn.feature_extraction.text import TfidfVectorizer
+
+from indexer.analysis import default_pipeline
+from indexer.documents import IndexDocument
+
+__all__ = ["SimilarityIndex", "build_similarity", "load_similarity", "PARAMS"]
+
+PARAMS: dict[str, Any] = {"sublinear_tf": True, "smooth_idf": True, "norm": "l2", "min_df": 1}
+
+
+def _identity(terms: list[str]) -> list[str]:
+    return terms
+
+
+@dataclass
+class SimilarityIndex:
+    matrix: sparse.csr_matrix
+    vocabulary: dict[str, int]
+    idf: np.ndarray
+    display: list[str]
+    params: dict[str, Any]
+
+    def vectorize(self, text: str) -> sparse.csr_matrix:
+        """A 1 x V row for unseen text, computed as ``TfidfVectorizer.transform`` would."""
+        counts = Counter(
+            self.vocabulary[t.text]
+            for t in default_pipeline().terms(text)
+            if t.text in self.vocabulary
+        )
+        cols = np.fromiter(counts.keys(), dtype=np.int64, count=len(counts))
+        tf = np.fromiter(counts.values(), dtype=np.float64, count=len(counts))
+        if self.params.get("sublinear_tf"):
+            tf = 1.0 + np.log(tf)
+        values = tf * self.idf[cols]
+        norm = float(np.sqrt(np.dot(values, values)))
+        if norm > 0:
+            values /= norm
+        order = np.argsort(cols)
+        return sparse.csr_matrix(
+            (values[order], cols[order], np.array([0, len(cols)])),
+            shape=(1, len(self.vocabulary)),
+        )
+
+    def row(self, ordinal: int) -> sparse.csr_matrix:
+        return self.matrix.getrow(ordinal)
+
+    def scores(self, vector: sparse.csr_matrix) -> np.ndarray:
+        """Cosine of ``vector`` with every document."""
+        return np.asarray((self.matrix @ vector.T).todense()).ravel()
+
+    def shared_terms(self, vector: sparse.csr_matrix, ordinal: int, limit: int = 6) -> list[str]:
+        """Readable words of the terms that add most to the cosine of ``vector`` and a doc."""
+        product = vector.multiply(self.matrix.getrow(ordinal)).tocoo()
+        if product.nnz == 0:
+            return []
+        top = np.argsort(-product.data, kind="stable")[:limit]
+        return [self.display[int(product.col[i])] for i in top]
+
+
+def _display_words(surfaces: dict[str, Counter[str]], terms: list[str]) -> list[str]:
+    pipeline = default_pipeline()
+    words = []
+    for term in terms:
+        name = pipeline.display(term)
+        if name is None:
+            name = surfaces[term].most_common(1)[0][0] if surfaces.get(term) else term
+        words.append(name)
+    return words
+
+
+def build_similarity(
+    directory: Path,
+    documents: Iterable[IndexDocument],
+    *,
+    progress: Callable[[int], None] | None = None,
+) -> SimilarityIndex:
+    """Fit TF-IDF over ``documents`` and save it into ``directory``."""
+    pipeline = default_pipeline()
+    surfaces: dict[str, Counter[str]] = {}
+    analysed: list[list[str]] = []
+    for doc in documents:
+        doc_terms = pipeline.terms(doc.similarity_text)
+        for term in doc_terms:
+            surfaces.setdefault(term.text, Counter())[term.surface.lower()] += 1
+        analysed.append([t.text for t in doc_terms])
+        if progress is not None:
+            progress(1)
+    vectorizer = TfidfVectorizer(analyzer=_identity, dtype=np.float32, **PARAMS)
+    matrix = vectorizer.fit_transform(analysed).tocsr() if analysed else sparse.csr_matrix((0, 0))
+    terms = list(vectorizer.get_feature_names_out()) if analysed else []
+    model = SimilarityIndex(
+        matrix=matrix,
+        vocabulary={t: i for i, t in enumerate(terms)},
+        idf=vectorizer.idf_.astype(np.float64) if analysed else np.zeros(0),
+        display=_display_words(surfaces, terms),
+        params=dict(PARAMS),
+    )
+    _save(directory, model, terms)
+    return model
+
+
+def _save(directory: Path, model: SimilarityIndex, terms: list[str]) -> None:
+    directory.mkdir(parents=True, exist_ok=True)
+    sparse.save_npz(directory / "matrix.npz", model.matrix, compressed=False)
+    payload = {
+        "terms": terms,
+        "idf": model.idf.tolist(),
+        "display": model.display,
+        "params": model.params,
+    }
+    (directory / "model.json").write_text(json.dumps(payload), encoding="utf-8")
+
+
+def load_similarity(directory: Path) -> SimilarityIndex:
+    payload = json.loads((directory / "model.json").read_text(encoding="utf-8"))
+    matrix = sparse.load_npz(directory / "matrix.npz").tocsr()
+    terms: list[str] = payload["terms"]
+    return SimilarityIndex(
+        matrix=matrix,
+        vocabulary={t: i for i, t in enumerate(terms)},
+        idf=np.asarray(payload["idf"], dtype=np.float64),
+        display=payload["display"],
+        params=payload["params"],
+    )

@@ -1,0 +1,99 @@
+"""The JSON API under ``/api/v1``: thin views over the Flask-free query functions."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, Response, jsonify, request
+
+from search_service import browse, search, similar
+from search_service.app import current_generation, live_index
+from search_service.openapi import openapi_document
+from search_service.params import Filters, ParameterError, SearchParams
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+
+Args = dict[str, list[str]]
+
+
+def _args() -> Args:
+    return {k: request.args.getlist(k) for k in request.args}
+
+
+def _organisations() -> list[str]:
+    return current_generation().columns.keys["organisation"]
+
+
+def _k(default: int = 5) -> int:
+    raw = request.args.get("k", str(default))
+    try:
+        return int(raw)
+    except ValueError:
+        raise ParameterError("k", f"{raw[:40]!r} is not a whole number") from None
+
+
+@bp.get("/search")
+def search_view() -> Response:
+    generation = current_generation()
+    params = SearchParams.from_args(_args(), generation.columns.keys["organisation"])
+    return jsonify(search.search(generation, params).to_json())
+
+
+@bp.get("/cases/<case_id>")
+def case_view(case_id: str) -> Response:
+    return jsonify(browse.get_case(current_generation(), case_id))
+
+
+@bp.get("/cases/<case_id>/similar")
+def case_similar_view(case_id: str) -> Response:
+    generation = current_generation()
+    filters = Filters.from_args(_args(), generation.columns.keys["organisation"])
+    return jsonify(similar.similar_to_case(generation, case_id, _k(), filters).to_json())
+
+
+@bp.post("/similar")
+def draft_similar_view() -> Response:
+    body: Any = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        raise ParameterError("body", 'send JSON like {"text": "...", "k": 5, "filters": {}}')
+    k = body.get("k", 5)
+    if not isinstance(k, int) or isinstance(k, bool):
+        raise ParameterError("k", "must be a whole number")
+    generation = current_generation()
+    filters = Filters.from_json(body.get("filters"), generation.columns.keys["organisation"])
+    text = body.get("text")
+    if not isinstance(text, str):
+        raise ParameterError("text", "must be a string: the draft's title and a few sentences")
+    return jsonify(similar.similar_to_text(generation, text, k, filters).to_json())
+
+
+@bp.get("/facets")
+def facets_view() -> Response:
+    return jsonify(browse.facet_overview(current_generation()))
+
+
+@bp.get("/suggest")
+def suggest_view() -> Response:
+    return jsonify(browse.suggest(current_generation(), request.args.get("q", "")))
+
+
+@bp.get("/health")
+def health_view() -> Response:
+    index = live_index()
+    generation = index.current()
+    body = {
+        "ok": True,
+        "status": "degraded" if index.degraded else "ok",
+        "documents": generation.manifest.documents,
+        "generation": generation.name,
+        "built_at": generation.manifest.built_at,
+        "format_version": generation.manifest.format_version,
+    }
+    if index.degraded:
+        body["reason"] = index.degraded
+    return jsonify(body)
+
+
+@bp.get("/openapi.json")
+def openapi_view() -> Response:
+    return jsonify(openapi_document())

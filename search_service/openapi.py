@@ -1,0 +1,191 @@
+"""The OpenAPI 3.1 description of ``/api/v1``, served at ``/api/v1/openapi.json``.
+
+Kept beside the views it describes; a test validates it and checks every route is in it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from indexer.corpus import load_vocabularies
+from indexer.facets import FACETS
+from search_service.params import MAX_PER_PAGE, SORTS
+
+__all__ = ["openapi_document"]
+
+
+def _ref(name: str) -> dict[str, str]:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def _facet_parameters() -> list[dict[str, Any]]:
+    vocab = load_vocabularies()
+    params = []
+    for spec in FACETS:
+        item: dict[str, Any] = {"type": "string"}
+        if spec.vocabulary:
+            item["enum"] = list(vocab.tables[spec.vocabulary])
+        params.append({
+            "name": spec.name, "in": "query", "required": False, "explode": True,
+            "description": f"{spec.title} filter; repeat for OR within the facet.",
+            "schema": {"type": "array", "items": item, "maxItems": 40},
+        })
+    params += [
+        {"name": "year_from", "in": "query", "schema": {"type": "integer", "minimum": 1990,
+                                                        "maximum": 2100}},
+        {"name": "year_to", "in": "query", "schema": {"type": "integer", "minimum": 1990,
+                                                      "maximum": 2100}},
+        {"name": "has_savings", "in": "query", "schema": {"type": "boolean"}},
+    ]
+    return params
+
+
+def _json(schema: dict[str, Any], description: str = "OK") -> dict[str, Any]:
+    return {"description": description, "content": {"application/json": {"schema": schema}}}
+
+
+_ERRORS = {str(code): _json(_ref("Error"), text) for code, text in (
+    (400, "Invalid parameter or query over a bound"), (404, "Not found"),
+    (413, "Request body too large"), (503, "Index unavailable"))}
+
+_KEY_LABEL = {"type": "object", "required": ["key", "label"],
+              "properties": {"key": {"type": "string"}, "label": {"type": "string"}}}
+
+_HIT_FIELDS: dict[str, Any] = {
+    "id": {"type": "string"}, "title": {"type": "string"}, "summary": {"type": "string"},
+    "url": {"type": "string"},
+    "impact_types": {"type": "array", "items": _ref("KeyLabel")},
+    "service_types": {"type": "array", "items": _ref("KeyLabel")},
+    "region": _ref("KeyLabel"), "sector": _ref("KeyLabel"),
+    "group_impacted": _ref("KeyLabel"), "organisation": _ref("KeyLabel"),
+    "year": {"type": "integer"},
+}
+
+_SCHEMAS: dict[str, Any] = {
+    "Error": {"type": "object", "required": ["ok", "status", "error"],
+              "properties": {"ok": {"const": False}, "status": {"type": "integer"},
+                             "error": {"type": "string"}}},
+    "KeyLabel": _KEY_LABEL,
+    "FacetValue": {"type": "object", "required": ["key", "label", "count", "selected"],
+                   "properties": {"key": {"type": "string"}, "label": {"type": "string"},
+                                  "count": {"type": "integer", "minimum": 0},
+                                  "selected": {"type": "boolean"}}},
+    "Facets": {"type": "object", "additionalProperties": {
+        "type": "array", "items": _ref("FacetValue")}},
+    "Hit": {"type": "object", "required": [*_HIT_FIELDS, "snippet", "score"],
+            "properties": {**_HIT_FIELDS, "snippet": {
+                "type": "string", "description": "HTML; only <mark> is markup"},
+                "score": {"type": ["number", "null"]}}},
+    "SearchResponse": {
+        "type": "object",
+        "required": ["query", "total", "hits", "facets", "notices", "took_ms"],
+        "properties": {"query": {"type": "object"}, "total": {"type": "integer", "minimum": 0},
+                       "hits": {"type": "array", "items": _ref("Hit")},
+                       "facets": _ref("Facets"),
+                       "notices": {"type": "array", "items": {"type": "string"}},
+                       "did_you_mean": {"type": ["string", "null"]},
+                       "took_ms": {"type": "number"}}},
+    "Reasons": {"type": "object", "required": ["terms", "shared"], "properties": {
+        "terms": {"type": "array", "items": {"type": "string"}},
+        "shared": {"type": "array", "items": {
+            "type": "object", "required": ["facet", "key", "label"],
+            "properties": {"facet": {"type": "string"}, "key": {"type": "string"},
+                           "label": {"type": "string"}}}}}},
+    "SimilarHit": {"type": "object", "required": [*_HIT_FIELDS, "score", "reasons"],
+                   "properties": {**_HIT_FIELDS, "score": {"type": "number"},
+                                  "reasons": _ref("Reasons")}},
+    "SimilarResponse": {"type": "object", "required": ["source", "k", "hits", "took_ms"],
+                        "properties": {"source": {"type": ["string", "null"]},
+                                       "k": {"type": "integer"}, "query": {"type": "object"},
+                                       "hits": {"type": "array", "items": _ref("SimilarHit")},
+                                       "took_ms": {"type": "number"}}},
+    "Case": {"type": "object", "required": ["id", "title", "summary", "url", "facets"],
+             "description": "The public record: a quoted person's name only with consent.",
+             "properties": {"id": {"type": "string"}, "title": {"type": "string"},
+                            "summary": {"type": "string"}, "url": {"type": "string"},
+                            "quote": {"type": "object", "properties": {
+                                "text": {"type": "string"}, "name": {"type": "string"},
+                                "role": {"type": "string"},
+                                "organisation": {"type": "string"}}},
+                            "facets": {"type": "object"}}},
+    "FacetsResponse": {"type": "object", "required": ["total", "facets"],
+                       "properties": {"total": {"type": "integer"}, "facets": _ref("Facets")}},
+    "SuggestResponse": {"type": "object", "required": ["q", "suggestions", "did_you_mean"],
+                        "properties": {"q": {"type": "string"},
+                                       "suggestions": {"type": "array", "items": {
+                                           "type": "object", "required": ["text", "kind"],
+                                           "properties": {"text": {"type": "string"},
+                                                          "kind": {"type": "string"},
+                                                          "key": {"type": ["string", "null"]}}}},
+                                       "did_you_mean": {"type": ["string", "null"]}}},
+    "Health": {"type": "object", "required": ["ok", "status", "documents", "generation"],
+               "properties": {"ok": {"type": "boolean"},
+                              "status": {"enum": ["ok", "degraded"]},
+                              "documents": {"type": "integer"},
+                              "generation": {"type": "string"},
+                              "built_at": {"type": "string"},
+                              "format_version": {"type": "integer"},
+                              "reason": {"type": "string"}}},
+    "DraftRequest": {"type": "object", "required": ["text"], "properties": {
+        "text": {"type": "string", "minLength": 1, "maxLength": 20000},
+        "k": {"type": "integer", "minimum": 1, "maximum": 50},
+        "filters": {"type": "object", "additionalProperties": {
+            "type": "array", "items": {"type": "string"}}}}},
+}
+
+_CASE_ID = {"name": "case_id", "in": "path", "required": True,
+            "schema": {"type": "string", "maxLength": 200}}
+_K = {"name": "k", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 50}}
+
+
+def openapi_document() -> dict[str, Any]:
+    search_params = [
+        {"name": "q", "in": "query", "description": "Query text (see /about for the syntax).",
+         "schema": {"type": "string", "maxLength": 500}},
+        *_facet_parameters(),
+        {"name": "sort", "in": "query", "schema": {"enum": list(SORTS)}},
+        {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1}},
+        {"name": "per_page", "in": "query",
+         "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE}},
+    ]
+    paths: dict[str, Any] = {
+        "/api/v1/search": {"get": {
+            "operationId": "search", "summary": "Faceted full-text search",
+            "parameters": search_params,
+            "responses": {"200": _json(_ref("SearchResponse")), **_ERRORS}}},
+        "/api/v1/cases/{case_id}": {"get": {
+            "operationId": "getCase", "summary": "One published case study",
+            "parameters": [_CASE_ID],
+            "responses": {"200": _json(_ref("Case")), **_ERRORS}}},
+        "/api/v1/cases/{case_id}/similar": {"get": {
+            "operationId": "similarToCase", "summary": "Case studies with similar impact",
+            "parameters": [_CASE_ID, _K, *_facet_parameters()],
+            "responses": {"200": _json(_ref("SimilarResponse")), **_ERRORS}}},
+        "/api/v1/similar": {"post": {
+            "operationId": "similarToDraft",
+            "summary": "Published precedents for a draft (the draft is not stored)",
+            "requestBody": {"required": True, "content": {
+                "application/json": {"schema": _ref("DraftRequest")}}},
+            "responses": {"200": _json(_ref("SimilarResponse")), **_ERRORS}}},
+        "/api/v1/facets": {"get": {
+            "operationId": "facets", "summary": "Every facet value with its count",
+            "responses": {"200": _json(_ref("FacetsResponse")), **_ERRORS}}},
+        "/api/v1/suggest": {"get": {
+            "operationId": "suggest", "summary": "Completions and a did-you-mean",
+            "parameters": [{"name": "q", "in": "query",
+                            "schema": {"type": "string", "maxLength": 100}}],
+            "responses": {"200": _json(_ref("SuggestResponse")), **_ERRORS}}},
+        "/api/v1/health": {"get": {
+            "operationId": "health", "summary": "Readiness: documents and index generation",
+            "responses": {"200": _json(_ref("Health")), **_ERRORS}}},
+        "/api/v1/openapi.json": {"get": {
+            "operationId": "openapi", "summary": "This document",
+            "responses": {"200": {"description": "OpenAPI 3.1 document"}}}},
+    }
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": "impact-search API", "version": "1.0.0",
+                 "description": "Search NHS library and knowledge service impact case studies."},
+        "paths": paths,
+        "components": {"schemas": _SCHEMAS},
+    }

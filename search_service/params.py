@@ -1,0 +1,141 @@
+"""Request parameters, read and bounded once for the API, the pages and the widget.
+
+Every problem raises :class:`ParameterError`, which names the parameter and says what is
+allowed; the error handler turns it into a 400.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from indexer.corpus import load_vocabularies
+from indexer.facets import FACETS
+
+__all__ = ["ParameterError", "SearchParams", "Filters", "SORTS", "MAX_PER_PAGE", "MAX_RESULTS"]
+
+SORTS = ("relevance", "newest", "oldest", "title")
+MAX_PER_PAGE = 100
+MAX_RESULTS = 1000  # deepest result a page may reach: page * per_page
+MAX_FACET_VALUES = 40  # facet values selected in one request, over all facets
+YEAR_RANGE = (1990, 2100)
+
+
+class ParameterError(ValueError):
+    def __init__(self, parameter: str, message: str) -> None:
+        super().__init__(f"{parameter}: {message}")
+        self.parameter = parameter
+
+
+Args = Mapping[str, Sequence[str]]
+
+
+def _one(args: Args, name: str) -> str | None:
+    values = args.get(name)
+    if not values:
+        return None
+    if len(values) > 1:
+        raise ParameterError(name, "give it once")
+    return values[0]
+
+
+def _int(args: Args, name: str, default: int | None, low: int, high: int) -> int | None:
+    raw = _one(args, name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ParameterError(name, f"{raw[:40]!r} is not a whole number") from None
+    if not low <= value <= high:
+        raise ParameterError(name, f"must be between {low} and {high}")
+    return value
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Facet selections (OR within a facet, AND across), a year range and 'has savings'."""
+
+    facets: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    year_from: int | None = None
+    year_to: int | None = None
+    has_savings: bool = False
+
+    @classmethod
+    def from_args(cls, args: Args, organisations: Sequence[str] = ()) -> Filters:
+        vocab = load_vocabularies()
+        facets: dict[str, tuple[str, ...]] = {}
+        total = 0
+        for spec in FACETS:
+            values = tuple(dict.fromkeys(v for v in args.get(spec.name, ()) if v != ""))
+            if not values:
+                continue
+            total += len(values)
+            if total > MAX_FACET_VALUES:
+                raise ParameterError(spec.name, f"at most {MAX_FACET_VALUES} facet values in "
+                                     "one request; remove some filters")
+            allowed = (vocab.tables[spec.vocabulary] if spec.vocabulary else organisations)
+            unknown = [v for v in values if v not in allowed]
+            if unknown:
+                raise ParameterError(spec.name, f"unknown value {unknown[0][:80]!r}; see "
+                                     "/api/v1/facets for the allowed values")
+            facets[spec.name] = values
+        year_from = _int(args, "year_from", None, *YEAR_RANGE)
+        year_to = _int(args, "year_to", None, *YEAR_RANGE)
+        if year_from is not None and year_to is not None and year_from > year_to:
+            raise ParameterError("year_from", "must not be after year_to")
+        savings = (_one(args, "has_savings") or "").lower()
+        if savings not in ("", "true", "false", "1", "0", "on"):
+            raise ParameterError("has_savings", "use true or false")
+        return cls(facets, year_from, year_to, savings in ("true", "1", "on"))
+
+    @classmethod
+    def from_json(cls, data: Any, organisations: Sequence[str] = ()) -> Filters:
+        if data is None:
+            return cls()
+        if not isinstance(data, dict):
+            raise ParameterError("filters", "must be an object of facet -> list of keys")
+        args: dict[str, list[str]] = {}
+        for name, value in data.items():
+            values = value if isinstance(value, list) else [value]
+            args[str(name)] = [str(v).lower() if isinstance(v, bool) else str(v) for v in values]
+        return cls.from_args(args, organisations)
+
+    def echo(self) -> dict[str, Any]:
+        return {
+            "filters": {k: list(v) for k, v in self.facets.items()},
+            "year_from": self.year_from,
+            "year_to": self.year_to,
+            "has_savings": self.has_savings,
+        }
+
+    @property
+    def active(self) -> bool:
+        return bool(self.facets or self.year_from or self.year_to or self.has_savings)
+
+
+@dataclass(frozen=True)
+class SearchParams:
+    q: str = ""
+    filters: Filters = field(default_factory=Filters)
+    sort: str = "relevance"
+    page: int = 1
+    per_page: int = 10
+
+    @classmethod
+    def from_args(cls, args: Args, organisations: Sequence[str] = ()) -> SearchParams:
+        q = _one(args, "q") or ""
+        sort = _one(args, "sort") or "relevance"
+        if sort not in SORTS:
+            raise ParameterError("sort", f"use one of: {', '.join(SORTS)}")
+        per_page = _int(args, "per_page", 10, 1, MAX_PER_PAGE) or 10
+        page = _int(args, "page", 1, 1, MAX_RESULTS) or 1
+        if page * per_page > MAX_RESULTS:
+            raise ParameterError("page", f"results beyond the first {MAX_RESULTS} are not "
+                                 "shown; narrow the search with filters")
+        return cls(q, Filters.from_args(args, organisations), sort, page, per_page)
+
+    def echo(self) -> dict[str, Any]:
+        return {"q": self.q, "sort": self.sort, "page": self.page, "per_page": self.per_page,
+                **self.filters.echo()}

@@ -1,0 +1,240 @@
+"""Search and "similar impact": the query logic behind the API, the pages and the widget.
+
+Flask-free by rule: nothing here imports Flask or reads request globals, so the JSON API and
+the HTML pages call the same functions and cannot disagree. Results are plain dataclasses with
+``to_json()``.
+
+Text matching and BM25F ranking run in Whoosh; filters, facet counts and date/title sorting run
+over the NumPy facet columns (see :mod:`indexer.facets`); similarity is TF-IDF cosine.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from indexer.corpus import load_vocabularies
+from indexer.facets import FACETS, FacetColumns
+from search_service.live import Generation
+from search_service.params import Filters, SearchParams
+from search_service.query import ParsedQuery, QueryError, parse_query
+from search_service.snippets import snippet
+
+__all__ = [
+    "SearchPage", "Hit", "NotFound", "QueryError",
+    "search", "rank", "hit_fields", "filter_mask", "facet_counts", "matching_mask",
+]
+
+
+class NotFound(LookupError):
+    pass
+
+
+@dataclass
+class Hit:
+    id: str
+    title: str
+    summary: str
+    snippet: str
+    score: float | None
+    url: str
+    fields: dict[str, Any]
+
+    def to_json(self) -> dict[str, Any]:
+        return {"id": self.id, "title": self.title, "summary": self.summary,
+                "snippet": self.snippet, "score": self.score, "url": self.url, **self.fields}
+
+
+@dataclass
+class SearchPage:
+    params: SearchParams
+    total: int
+    hits: list[Hit]
+    facets: dict[str, list[dict[str, Any]]]
+    notices: list[str] = field(default_factory=list)
+    did_you_mean: str | None = None
+    took_ms: float = 0.0
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-min(self.total, 1000) // self.params.per_page))
+
+    def to_json(self) -> dict[str, Any]:
+        return {"query": self.params.echo(), "total": self.total,
+                "hits": [h.to_json() for h in self.hits], "facets": self.facets,
+                "notices": self.notices, "did_you_mean": self.did_you_mean,
+                "took_ms": round(self.took_ms, 2)}
+
+
+def _ref(vocabulary: str, key: str) -> dict[str, str]:
+    return {"key": key, "label": load_vocabularies().label(vocabulary, key)}
+
+
+def hit_fields(record: dict[str, Any], columns: FacetColumns, ordinal: int) -> dict[str, Any]:
+    vocab = load_vocabularies()
+    region = vocab.region_facet(record["region"])
+    org_index = int(columns.codes["organisation"][ordinal])
+    return {
+        "impact_types": [_ref("impact_types", k) for k in record["impact_types"]],
+        "region": _ref("region_facets", region),
+        "sector": _ref("sector", record["sector"]),
+        "group_impacted": _ref("group_impacted", record["group_impacted"]),
+        "service_types": [_ref("service_types", k) for k in record["service_types"]],
+        "organisation": {"key": columns.keys["organisation"][org_index],
+                         "label": record["organisation"]},
+        "year": int(record["submitted_date"][:4]),
+    }
+
+
+def _facet_mask(columns: FacetColumns, facet: str, keys: tuple[str, ...]) -> np.ndarray:
+    index = columns.index_of(facet)
+    chosen = [index[k] for k in keys if k in index]
+    if facet in columns.members:
+        return np.asarray(columns.members[facet][:, chosen].any(axis=1))
+    return np.isin(columns.codes[facet], chosen)
+
+
+def _base_mask(columns: FacetColumns, filters: Filters) -> np.ndarray:
+    mask = np.ones(columns.size, dtype=bool)
+    if filters.year_from is not None:
+        mask &= columns.year >= filters.year_from
+    if filters.year_to is not None:
+        mask &= columns.year <= filters.year_to
+    if filters.has_savings:
+        mask &= columns.has_savings
+    return mask
+
+
+def filter_mask(columns: FacetColumns, filters: Filters) -> np.ndarray:
+    mask = _base_mask(columns, filters)
+    for facet, keys in filters.facets.items():
+        mask &= _facet_mask(columns, facet, keys)
+    return mask
+
+
+def _count(columns: FacetColumns, facet: str, mask: np.ndarray) -> np.ndarray:
+    if facet in columns.members:
+        return np.asarray(columns.members[facet][mask].sum(axis=0, dtype=np.int64))
+    return np.bincount(columns.codes[facet][mask], minlength=len(columns.keys[facet]))
+
+
+def facet_counts(columns: FacetColumns, matched: np.ndarray, filters: Filters,
+                 include_zero: bool = False) -> dict[str, list[dict[str, Any]]]:
+    """Counts per facet value; each facet applies every other facet's selection, not its own."""
+    base = matched & _base_mask(columns, filters)
+    masks = {f: _facet_mask(columns, f, keys) for f, keys in filters.facets.items()}
+    out: dict[str, list[dict[str, Any]]] = {}
+    for spec in FACETS:
+        mask = base.copy()
+        for other, other_mask in masks.items():
+            if other != spec.name:
+                mask &= other_mask
+        counts = _count(columns, spec.name, mask)
+        selected = set(filters.facets.get(spec.name, ()))
+        values: list[dict[str, Any]] = [
+            {"key": key, "label": label, "count": int(count), "selected": key in selected}
+            for key, label, count in zip(columns.keys[spec.name], columns.labels[spec.name],
+                                         counts, strict=True)
+            if count > 0 or key in selected or include_zero
+        ]
+        values.sort(key=lambda v: (-v["count"], v["label"].casefold()))
+        out[spec.name] = values
+    return out
+
+
+def _expander(generation: Generation) -> Any:
+    reader = generation.fulltext.searcher.reader()
+
+    def expand(field_name: str, prefix: str) -> list[str]:
+        if not prefix:
+            return []
+        found = []
+        for term in reader.expand_prefix(field_name, prefix):
+            found.append(term.decode("utf-8") if isinstance(term, bytes) else term)
+            if len(found) > 1000:
+                break
+        return found
+
+    return expand
+
+
+def matching_mask(generation: Generation, parsed: ParsedQuery) -> np.ndarray:
+    size = generation.columns.size
+    if parsed.query is None:
+        return np.ones(size, dtype=bool)
+    docnums = np.fromiter(generation.fulltext.searcher.docs_for_query(parsed.query),
+                          dtype=np.int64)
+    mask = np.zeros(size, dtype=bool)
+    mask[generation.fulltext.docnum_to_ord[docnums]] = True
+    return mask
+
+
+def rank(generation: Generation, parsed: ParsedQuery, allowed: np.ndarray | None,
+         limit: int) -> list[tuple[int, float]]:
+    """The top ``limit`` (ordinal, BM25F score) pairs among ``allowed`` ordinals."""
+    fulltext = generation.fulltext
+    kwargs: dict[str, Any] = {}
+    if allowed is not None:
+        kwargs["filter"] = set(fulltext.ord_to_docnum[np.flatnonzero(allowed)].tolist())
+    results = fulltext.searcher.search(parsed.query, limit=limit, **kwargs)
+    return [(int(fulltext.docnum_to_ord[docnum]), float(score))
+            for docnum, score in results.items()]
+
+
+def _order(columns: FacetColumns, selected: np.ndarray, sort: str) -> np.ndarray:
+    if sort == "title":
+        return selected[np.argsort(columns.title_rank[selected], kind="stable")]
+    dates = columns.date[selected]
+    keys = (columns.title_rank[selected], dates if sort == "oldest" else -dates)
+    return selected[np.lexsort(keys)]
+
+
+def _did_you_mean(generation: Generation, parsed: ParsedQuery) -> str | None:
+    corrector = generation.fulltext.searcher.corrector("spell")
+    reader = generation.fulltext.searcher.reader()
+    changed = False
+    words = []
+    for word in parsed.words:
+        folded = word.lower()
+        if len(folded) > 3 and not reader.frequency("spell", folded):
+            found = corrector.suggest(folded, limit=1, maxdist=2, prefix=1)
+            if found:
+                folded, changed = found[0], True
+        words.append(folded)
+    return " ".join(words) if changed else None
+
+
+def search(generation: Generation, params: SearchParams) -> SearchPage:
+    started = time.perf_counter()
+    columns = generation.columns
+    parsed = parse_query(params.q, _expander(generation))
+    matched = matching_mask(generation, parsed)
+    selected = matched & filter_mask(columns, params.filters)
+    total = int(selected.sum())
+    first = (params.page - 1) * params.per_page
+    sort = params.sort if parsed.query is not None or params.sort != "relevance" else "newest"
+    if sort == "relevance" and total:
+        restrict = selected if params.filters.active else None
+        ranked = rank(generation, parsed, restrict, first + params.per_page)[first:]
+    else:
+        ordered = _order(columns, np.flatnonzero(selected), sort)
+        ranked = [(int(o), None) for o in ordered[first:first + params.per_page]]  # type: ignore[misc]
+    records = generation.store.get_many([o for o, _ in ranked])
+    hits = [
+        Hit(r["id"], r["title"], r["summary"], snippet(r, parsed.terms),
+            None if score is None else round(score, 4), f"/cases/{r['id']}",
+            hit_fields(r, columns, o))
+        for (o, score), r in zip(ranked, records, strict=True)
+    ]
+    page = SearchPage(params, total, hits, facet_counts(columns, matched, params.filters),
+                      list(parsed.notices))
+    if parsed.words and total < 3:
+        page.did_you_mean = _did_you_mean(generation, parsed)
+        if page.did_you_mean:
+            page.notices.append(f"Did you mean “{page.did_you_mean}”?")
+    page.took_ms = (time.perf_counter() - started) * 1000
+    return page
+
