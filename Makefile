@@ -6,7 +6,7 @@ PIP := $(BIN)/python -m pip
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test lint typecheck unit install install-test clean
+.PHONY: run test lint typecheck unit install install-test clean bench install-bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -19,6 +19,10 @@ $(VENV)/.installed: pyproject.toml constraints.txt | $(BIN)/python
 $(VENV)/.installed-test: pyproject.toml constraints.txt | $(BIN)/python
 	$(PIP) install --quiet -c constraints.txt -e '.[test]'
 	touch $@ $(VENV)/.installed
+
+$(VENV)/.installed-bench: pyproject.toml constraints.txt | $(BIN)/python
+	$(PIP) install --quiet -c constraints.txt -e '.[test,bench]'
+	touch $@ $(VENV)/.installed $(VENV)/.installed-test
 
 install: $(VENV)/.installed
 install-test: $(VENV)/.installed-test
@@ -37,6 +41,13 @@ unit: install-test
 	$(BIN)/pytest
 
 test: lint typecheck unit
+
+# Speed and ranking quality; not part of `make test` (see bench/README.md). BENCH_SIZES=1000,10000,100000
+# adds the 100k run; the NFCorpus comparison skips itself when ../shared is absent.
+BENCH_SIZES ?= 1000,10000
+bench: install-bench
+	$(BIN)/python -m bench.run --sizes $(BENCH_SIZES)
+	$(BIN)/python -m bench.relevance --split test --out bench/results/nfcorpus-test.json
 
 clean:
 	rm -rf $(VENV) instance .mypy_cache .ruff_cache .pytest_cache

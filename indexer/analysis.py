@@ -115,8 +115,13 @@ def tokenize(text: str) -> Iterator[tuple[str, int, int]]:
         yield match.group(), match.start(), match.end()
 
 
+@lru_cache(maxsize=200_000)
 def normalise_word(token: str) -> str:
-    """Lower-case and fold one raw token (no stemming)."""
+    """Lower-case and fold one raw token (no stemming).
+
+    Cached: a corpus repeats a few thousand distinct tokens millions of times, and the folds
+    below cost more than the lookup.
+    """
     word = unicodedata.normalize("NFKC", token).lower().replace("’", "'")
     if word.endswith("'s"):
         word = word[:-2]
@@ -186,6 +191,11 @@ class Pipeline:
         self.synonyms = synonyms
         self.stopwords = stopwords
         self._stem = lru_cache(maxsize=200_000)(EnglishStemmer().stem)
+        # First words of every synonym entry: most tokens start none, and can skip the
+        # longest-first search over phrase widths.
+        self._first_exact = frozenset(k[0] for k in synonyms.exact)
+        self._first_folded = frozenset(k[0] for k in synonyms.folded)
+        self._first_query = frozenset(k[0] for k in synonyms.query_only)
 
     def terms(self, text: str, *, query: bool = False) -> list[Term]:
         raw = list(tokenize(text))
@@ -213,6 +223,9 @@ class Pipeline:
     def _match_synonym(
         self, raw: list[tuple[str, int, int]], words: list[str], i: int, query: bool
     ) -> tuple[str | None, int]:
+        if (raw[i][0] not in self._first_exact and words[i] not in self._first_folded
+                and not (query and words[i] in self._first_query)):
+            return None, 0
         syn = self.synonyms
         for width in range(min(syn.longest, len(raw) - i), 0, -1):
             exact = tuple(t for t, _, _ in raw[i : i + width])

@@ -198,3 +198,30 @@ def similar(case_id: str | None, text: str | None, index_dir: Path | None, k: in
     for hit in page.hits:
         words = ", ".join(hit.reasons["terms"][:5])
         click.echo(f"{hit.score:.3f}  {hit.id}  {hit.title}\n       shared words: {words}")
+
+
+@main.command("eval")
+@click.option("--beir", "beir_dir", required=True, type=click.Path(path_type=Path),
+              help="A BEIR-format folder: corpus.jsonl, queries.jsonl, qrels/<split>.tsv.")
+@click.option("--split", type=click.Choice(["train", "dev", "test"]), default="test",
+              show_default=True)
+@click.option("--k", "k", default=10, show_default=True, type=click.IntRange(1, 100),
+              help="Cut-off of nDCG.")
+@click.option("--json", "as_json", is_flag=True, help="Print the figures as one JSON object.")
+def evaluate(beir_dir: Path, split: str, k: int, as_json: bool) -> None:
+    """Ranking quality on a BEIR collection, indexed and queried as the service does."""
+    from search_service.evaluation import evaluate_service
+
+    try:
+        result = evaluate_service(beir_dir, split, k)
+    except FileNotFoundError as exc:
+        raise click.ClickException(f"{exc}; pass --beir a BEIR folder") from None
+    if as_json:
+        click.echo(json.dumps({**result.to_json(), "k": k}))
+        return
+    click.echo(f"nDCG@{k}        {result.ndcg_at_10:.4f}")
+    click.echo(f"Recall@100     {result.recall_at_100:.4f}")
+    click.echo(f"mean query     {result.mean_ms:.2f} ms")
+    click.echo(f"no-hit queries {result.no_hit_queries} of {result.queries}")
+    if result.truncated_queries:
+        click.echo(f"note: {result.truncated_queries} queries were cut to the query bounds")

@@ -15,17 +15,20 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
+from whoosh import query as wq
 
 from indexer.corpus import load_vocabularies
 from indexer.facets import FACETS, FacetColumns
+from indexer.fulltext import FullText
 from search_service.live import Generation
 from search_service.params import Filters, SearchParams
-from search_service.query import ParsedQuery, QueryError, parse_query
+from search_service.query import Expander, ParsedQuery, QueryError, parse_query
 from search_service.snippets import snippet
 
 __all__ = [
     "SearchPage", "Hit", "NotFound", "QueryError",
-    "search", "rank", "hit_fields", "filter_mask", "facet_counts", "matching_mask",
+    "search", "rank", "rank_fulltext", "scored_matches", "fulltext_expander", "hit_fields",
+    "filter_mask", "facet_counts", "matching_mask",
 ]
 
 
@@ -145,8 +148,9 @@ def facet_counts(columns: FacetColumns, matched: np.ndarray, filters: Filters,
     return out
 
 
-def _expander(generation: Generation) -> Any:
-    reader = generation.fulltext.searcher.reader()
+def fulltext_expander(fulltext: FullText) -> Expander:
+    """``expand(field, prefix)``: the index terms that start with ``prefix``, at most 1,001."""
+    reader = fulltext.searcher.reader()
 
     def expand(field_name: str, prefix: str) -> list[str]:
         if not prefix:
@@ -161,27 +165,63 @@ def _expander(generation: Generation) -> Any:
     return expand
 
 
+def _expander(generation: Generation) -> Expander:
+    return fulltext_expander(generation.fulltext)
+
+
+def scored_matches(fulltext: FullText, query: wq.Query) -> tuple[np.ndarray, np.ndarray]:
+    """Ordinals of every document ``query`` matches and their BM25F scores.
+
+    One walk of Whoosh's matcher gives both the match set (for totals and facet counts) and
+    the scores (for ranking); walking it twice, once for each, was most of a search's time.
+    """
+    searcher = fulltext.searcher
+    context = searcher.context()
+    docnums: list[int] = []
+    scores: list[float] = []
+    for leaf, offset in searcher.leaf_searchers():
+        matcher = query.matcher(leaf, context)
+        while matcher.is_active():
+            docnums.append(matcher.id() + offset)
+            scores.append(matcher.score())
+            matcher.next()
+    ordinals = fulltext.docnum_to_ord[np.asarray(docnums, dtype=np.int64)]
+    return ordinals, np.asarray(scores, dtype=np.float64)
+
+
 def matching_mask(generation: Generation, parsed: ParsedQuery) -> np.ndarray:
     size = generation.columns.size
     if parsed.query is None:
         return np.ones(size, dtype=bool)
-    docnums = np.fromiter(generation.fulltext.searcher.docs_for_query(parsed.query),
-                          dtype=np.int64)
+    ordinals, _ = scored_matches(generation.fulltext, parsed.query)
     mask = np.zeros(size, dtype=bool)
-    mask[generation.fulltext.docnum_to_ord[docnums]] = True
+    mask[ordinals] = True
     return mask
+
+
+def _top(ordinals: np.ndarray, scores: np.ndarray, docnums: np.ndarray,
+         limit: int) -> list[tuple[int, float]]:
+    # Best score first; equal scores in index order, as Whoosh's collector returns them.
+    order = np.lexsort((docnums, -scores))[:limit]
+    return [(int(ordinals[i]), float(scores[i])) for i in order]
+
+
+def rank_fulltext(fulltext: FullText, parsed: ParsedQuery, allowed: np.ndarray | None,
+                  limit: int) -> list[tuple[int, float]]:
+    """The top ``limit`` (ordinal, BM25F score) pairs among ``allowed`` ordinals."""
+    if parsed.query is None:
+        return []
+    ordinals, scores = scored_matches(fulltext, parsed.query)
+    if allowed is not None:
+        keep = allowed[ordinals]
+        ordinals, scores = ordinals[keep], scores[keep]
+    return _top(ordinals, scores, fulltext.ord_to_docnum[ordinals], limit)
 
 
 def rank(generation: Generation, parsed: ParsedQuery, allowed: np.ndarray | None,
          limit: int) -> list[tuple[int, float]]:
     """The top ``limit`` (ordinal, BM25F score) pairs among ``allowed`` ordinals."""
-    fulltext = generation.fulltext
-    kwargs: dict[str, Any] = {}
-    if allowed is not None:
-        kwargs["filter"] = set(fulltext.ord_to_docnum[np.flatnonzero(allowed)].tolist())
-    results = fulltext.searcher.search(parsed.query, limit=limit, **kwargs)
-    return [(int(fulltext.docnum_to_ord[docnum]), float(score))
-            for docnum, score in results.items()]
+    return rank_fulltext(generation.fulltext, parsed, allowed, limit)
 
 
 def _order(columns: FacetColumns, selected: np.ndarray, sort: str) -> np.ndarray:
@@ -211,14 +251,20 @@ def search(generation: Generation, params: SearchParams) -> SearchPage:
     started = time.perf_counter()
     columns = generation.columns
     parsed = parse_query(params.q, _expander(generation))
-    matched = matching_mask(generation, parsed)
+    if parsed.query is None:
+        ordinals, scores = np.arange(columns.size), np.zeros(columns.size)
+    else:
+        ordinals, scores = scored_matches(generation.fulltext, parsed.query)
+    matched = np.zeros(columns.size, dtype=bool)
+    matched[ordinals] = True
     selected = matched & filter_mask(columns, params.filters)
     total = int(selected.sum())
     first = (params.page - 1) * params.per_page
     sort = params.sort if parsed.query is not None or params.sort != "relevance" else "newest"
     if sort == "relevance" and total:
-        restrict = selected if params.filters.active else None
-        ranked = rank(generation, parsed, restrict, first + params.per_page)[first:]
+        keep = selected[ordinals]
+        docnums = generation.fulltext.ord_to_docnum[ordinals[keep]]
+        ranked = _top(ordinals[keep], scores[keep], docnums, first + params.per_page)[first:]
     else:
         ordered = _order(columns, np.flatnonzero(selected), sort)
         ranked = [(int(o), None) for o in ordered[first:first + params.per_page]]  # type: ignore[misc]
