@@ -100,7 +100,10 @@ def _load_json(path: Path) -> Any:
     return json.loads(path.read_text(encoding="utf-8"))
 
 
+@lru_cache(maxsize=4)
 def load_vocabularies(base: Path | None = None) -> Vocabularies:
+    # Cached: search results look labels up for every hit, and finding the bundled corpus
+    # folder costs file-system calls each time.
     data = _load_json((base or corpus_dir()) / "vocabularies.json")
     return Vocabularies({k: v for k, v in data.items() if not k.startswith("_")})
 

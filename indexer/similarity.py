@@ -66,7 +66,11 @@ class SimilarityIndex:
 
     def scores(self, vector: sparse.csr_matrix) -> np.ndarray:
         """Cosine of ``vector`` with every document."""
-        return np.asarray((self.matrix @ vector.T).todense()).ravel()
+        # Sparse matrix times dense vector is one pass over the matrix; sparse times sparse
+        # first works out the shape of a sparse result, which took longer than the product.
+        dense = np.zeros(self.matrix.shape[1], dtype=np.float64)
+        dense[vector.indices] = vector.data
+        return np.asarray(self.matrix @ dense, dtype=np.float64).ravel()
 
     def shared_terms(self, vector: sparse.csr_matrix, ordinal: int, limit: int = 6) -> list[str]:
         """Readable words of the terms that add most to the cosine of ``vector`` and a doc."""
