@@ -33,6 +33,7 @@ ASSETS = {
     "impact-search.css": "text/css; charset=utf-8",
     "embed.css": "text/css; charset=utf-8",
     "builder.js": "text/javascript; charset=utf-8",
+    "favicon.svg": "image/svg+xml",
 }
 ASSET_MAX_AGE = 3600  # an hour: fixes reach every host page within one without a URL change
 EMBED_PER_PAGE = (5, 20)  # default, most

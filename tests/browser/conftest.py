@@ -103,7 +103,7 @@ class HostSite:
     def add(self, body: str, policy: str, head: str = "") -> str:
         path = f"/page-{len(self.pages)}.html"
         html = (f'<!doctype html><html lang="en-GB"><head><meta charset="utf-8">'
-                f"<title>Host page</title><link rel=\"icon\" href=\"data:,\">{head}</head><body><main>{body}</main></body></html>")
+                f"<title>Host page</title>{head}</head><body><main>{body}</main></body></html>")
         self.pages[path] = (html, policy)
         return self.origin + path
 
@@ -116,6 +116,8 @@ def host_site() -> Iterator[HostSite]:
 
     def app(environ: dict[str, object], start_response: object) -> object:
         request = Request(environ)  # type: ignore[arg-type]
+        if request.path == "/favicon.ico":
+            return Response(status=204)(environ, start_response)  # type: ignore[arg-type]
         if request.path not in pages:
             return Response("not found", 404)(environ, start_response)  # type: ignore[arg-type]
         html, policy = pages[request.path]

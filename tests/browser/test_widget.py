@@ -10,17 +10,15 @@ from __future__ import annotations
 import json
 import socket
 import urllib.request
-from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from axe_helpers import run_axe
 
 HostSite = Any  # tests/browser/conftest.py: HostSite and LiveServer
 LiveServer = Any
 
-AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
-WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
 
 
 def strict_policy(service: str) -> str:
@@ -54,30 +52,6 @@ def active_text(page: Any) -> str:
         "() => { const a = document.querySelector('impact-search').shadowRoot.activeElement;"
         " return a ? (a.tagName + ':' + (a.textContent || a.value)) : 'none'; }")
     return text
-
-
-def run_axe(target: Any, selector: str | None) -> dict[str, Any]:
-    """axe-core's WCAG 2.2 A/AA ``violations`` and ``passes`` in ``selector`` (or the whole
-    document); a node inside a shadow root has a nested target (``[["host", "inner"]]``).
-
-    axe is evaluated through DevTools, not a <script> element, so the host's policy (which
-    allows no inline script) stays as it is while the check runs.
-    """
-    page = target.page if hasattr(target, "page") else target
-    before = len(page.problems)
-    target.evaluate(AXE.read_text(encoding="utf-8"))
-    context = f"document.querySelector({json.dumps(selector)})" if selector else "document"
-    result: dict[str, Any] = target.evaluate(
-        f"async () => {{ const r = await axe.run({context}, {{runOnly: {{type: 'tag', "
-        f"values: {json.dumps(WCAG_TAGS)}}}}});"
-        " return {violations: r.violations.map(v => ({id: v.id, nodes: v.nodes.map("
-        "n => JSON.stringify(n.target))})), passes: r.passes.map(p => ({id: p.id, nodes:"
-        " p.nodes.map(n => JSON.stringify(n.target))}))}; }")
-    # axe's own probes add a <style> element, which the host policy rightly refuses; those
-    # reports are axe's, not the widget's.
-    page.problems[before:] = [p for p in page.problems[before:] if "style-src" not in p
-                              and "inline style" not in p]
-    return result
 
 
 @pytest.fixture()
@@ -191,7 +165,7 @@ def test_axe_finds_no_wcag_violations_in_the_widget(page: Any, host_site: HostSi
     type_query(page, "falls")
     page.wait_for_function("() => document.querySelector('impact-search').shadowRoot"
                            ".querySelectorAll('.group').length === 2")
-    result = run_axe(page, "impact-search")
+    result = run_axe(page, page.problems, "impact-search")
     assert result["violations"] == []
     label_checks = {n for p in result["passes"] if p["id"] == "label" for n in p["nodes"]}
     assert '[["impact-search","#q"]]' in label_checks  # axe did look inside the shadow root

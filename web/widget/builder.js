@@ -48,12 +48,16 @@
     document.getElementById('snippet-iframe').textContent =
       '<iframe src="' + quote(service + '/embed' + (search ? '?' + search : '')) +
       '" title="Search NHS library impact case studies" width="100%" height="600"></iframe>';
-    var old = preview.querySelector('impact-search');
-    var element = document.createElement('impact-search');
-    attrs.forEach(function (a) { element.setAttribute(a[0], a[1]); });
-    var q = old && old.shadowRoot && old.shadowRoot.querySelector('input');
-    if (q && q.value) element.setAttribute('q', q.value);
-    preview.replaceChildren(element);
+    // Change the live element in place: it re-runs its search, and what was typed stays.
+    var element = preview.querySelector('impact-search');
+    var wanted = {};
+    attrs.forEach(function (a) { wanted[a[0]] = a[1]; });
+    Array.prototype.slice.call(element.attributes).forEach(function (attr) {
+      if (!(attr.name in wanted)) element.removeAttribute(attr.name);
+    });
+    attrs.forEach(function (a) {
+      if (element.getAttribute(a[0]) !== a[1]) element.setAttribute(a[0], a[1]);
+    });
   }
 
   form.addEventListener('change', update);
