@@ -19,6 +19,8 @@ def run_axe(target: Any, problems: list[str], selector: str | None = None) -> di
     it is. axe's own probes add a <style> element that a strict policy rightly refuses; those
     reports are axe's, so they are taken out of ``problems`` (the ``page`` fixture's list).
     """
+    if not AXE.exists():
+        raise FileNotFoundError(f"{AXE} is missing: run `npm ci` in the repository root")
     before = len(problems)
     target.evaluate(AXE.read_text(encoding="utf-8"))
     context = f"document.querySelector({json.dumps(selector)})" if selector else "document"
