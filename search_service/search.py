@@ -221,6 +221,11 @@ def _did_you_mean(generation: Generation, parsed: ParsedQuery) -> str | None:
 
 
 def search(generation: Generation, params: SearchParams) -> SearchPage:
+    with generation.fulltext.lock:
+        return _search(generation, params)
+
+
+def _search(generation: Generation, params: SearchParams) -> SearchPage:
     started = time.perf_counter()
     columns = generation.columns
     parsed = parse_query(params.q, _expander(generation))
