@@ -24,8 +24,14 @@ $(VENV)/.installed-bench: pyproject.toml constraints.txt | $(BIN)/python
 	$(PIP) install --quiet -c constraints.txt -e '.[test,bench]'
 	touch $@ $(VENV)/.installed $(VENV)/.installed-test
 
+# Front-end tools for the browser tests (axe-core), pinned by package-lock.json.
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $@
+
 install: $(VENV)/.installed
 install-test: $(VENV)/.installed-test
+install-bench: $(VENV)/.installed-bench
 
 run: install
 	$(BIN)/impact-search index --if-missing
@@ -37,7 +43,7 @@ lint: install-test
 typecheck: install-test
 	$(BIN)/mypy
 
-unit: install-test
+unit: install-test node_modules/.installed
 	$(BIN)/pytest
 
 test: lint typecheck unit

@@ -32,9 +32,19 @@ MIN_PREFIX = 3
 MAX_PREFIX_EXPANSION = 100
 FIELDS = {"title": ("title",), "topics": ("topics",), "organisation": ("organisation",),
           "topic": ("topics",), "org": ("organisation",)}
-COORD_SCALE = 0.9  # Whoosh's OrGroup.factory(0.9): reward documents that match more words
 
 Expander = Callable[[str, str], list[str]]  # (field, prefix) -> terms in the index
+
+
+class UnionOr(wq.Or):  # type: ignore[misc]
+    """Whoosh's ``Or`` that always uses the binary tree of union matchers.
+
+    Whoosh 2.7.4 picks an "array" matcher for indexes under 5,000 documents; with a result
+    limit it drops documents (``pressure ulcer`` with limit=3 missed the best match), so the
+    top hits depended on the page size. The union tree scores every match.
+    """
+
+    matcher_type = wq.Or.DEFAULT_MATCHER
 
 
 class QueryError(ValueError):
@@ -119,6 +129,8 @@ class _Parser:
         positives, negatives = self.seq()
         while self.is_op("OR"):
             self.take()
+            if (self.peek() or ("rp", ""))[0] == "rp":
+                raise _Fallback
             more_pos, more_neg = self.seq()
             positives += more_pos
             negatives += more_neg
@@ -134,6 +146,8 @@ class _Parser:
             chain = [self.unary()]
             while self.is_op("AND"):
                 self.take()
+                if (self.peek() or ("rp", ""))[0] == "rp":
+                    raise _Fallback
                 chain.append(self.unary())
             required = [q for neg, q in chain if not neg and q is not None]
             excluded = [q for neg, q in chain if neg and q is not None]
@@ -142,7 +156,7 @@ class _Parser:
                 negatives += excluded
             else:
                 must: wq.Query = wq.And(required) if len(required) > 1 else required[0]
-                positives.append(wq.AndNot(must, wq.Or(excluded)) if excluded else must)
+                positives.append(wq.AndNot(must, UnionOr(excluded)) if excluded else must)
         return positives, negatives
 
     def unary(self) -> tuple[bool, wq.Query | None]:
@@ -166,6 +180,14 @@ class _Parser:
             raise _Fallback
         if kind == "phrase":
             return self.phrase(value, TEXT_FIELDS)
+        if _plain(value):
+            # Neighbouring plain words are analysed together, so that multi-word acronym
+            # expansions ("emergency department") meet their acronym ("ED").
+            words = [value]
+            while (nxt := self.peek()) is not None and nxt[0] == "word" and _plain(nxt[1]) \
+                    and self.tokens[self.i + 1:self.i + 2] != [("word", "AND")]:
+                words.append(self.take()[1])
+            return self.terms(" ".join(words), TEXT_FIELDS)
         return self.word(value)
 
     def word(self, value: str) -> wq.Query | None:
@@ -228,6 +250,10 @@ class _Parser:
         return boosted
 
 
+def _plain(word: str) -> bool:
+    return word not in ("AND", "OR", "NOT") and not re.search(r"[:*~^\[\]{}]", word)
+
+
 def _field_term(term: str, fields: tuple[str, ...]) -> wq.Query:
     return _any([wq.Term(f, term) for f in fields]) or wq.NullQuery
 
@@ -236,7 +262,7 @@ def _any(subs: list[wq.Query]) -> wq.Query | None:
     subs = [s for s in subs if s is not None and s is not wq.NullQuery]
     if not subs:
         return None
-    return subs[0] if len(subs) == 1 else wq.Or(subs)
+    return subs[0] if len(subs) == 1 else UnionOr(subs)
 
 
 def _combine(positives: list[wq.Query], negatives: list[wq.Query]) -> wq.Query | None:
@@ -246,9 +272,12 @@ def _combine(positives: list[wq.Query], negatives: list[wq.Query]) -> wq.Query |
     elif len(positives) == 1:
         positive = positives[0]
     else:
-        positive = wq.Or(positives, scale=COORD_SCALE)
+        # A plain sum: BM25F adds each matching word's score, so a document that matches more
+        # of the words ranks higher. Whoosh's coordination bonus (OrGroup.factory) is not
+        # used: under a result limit its scores changed with the page size.
+        positive = UnionOr(positives)
     if negatives:
-        return wq.AndNot(positive, wq.Or(negatives))
+        return wq.AndNot(positive, UnionOr(negatives))
     return positive if positives else None
 
 
@@ -260,6 +289,9 @@ def parse_query(text: str, expand: Expander) -> ParsedQuery:
         return parsed
     tokens = _lex(text)
     _check_bounds(text, tokens)
+    if text.count('"') % 2:
+        parsed.notice("A closing quotation mark was missing, so the phrase runs to the end "
+                      "of the query.")
     try:
         parser = _Parser(tokens, expand, parsed)
         positives, negatives = parser.or_expr()
@@ -268,11 +300,11 @@ def parse_query(text: str, expand: Expander) -> ParsedQuery:
     except _Fallback:
         parsed.notice("We could not read the query's operators or brackets, so we "
                               "searched for its words instead.")
-        plain = " ".join(v for k, v in tokens if k in ("word", "phrase")
-                         and v not in ("AND", "OR", "NOT"))
+        plain = [w for k, v in tokens if k in ("word", "phrase") for w in v.split()
+                 if w not in ("AND", "OR", "NOT")]
         parsed.terms.clear()
         parsed.words.clear()
-        parser = _Parser([("word", w) for w in plain.split()], expand, parsed)
+        parser = _Parser([("word", w) for w in plain], expand, parsed)
         positives, negatives = parser.or_expr()
     if not positives and not negatives:
         parsed.query = wq.NullQuery  # only stop words: nothing can match

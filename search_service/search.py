@@ -60,6 +60,7 @@ class SearchPage:
     notices: list[str] = field(default_factory=list)
     did_you_mean: str | None = None
     took_ms: float = 0.0
+    boosted_total: int | None = None  # set when params.boost is active
 
     @property
     def pages(self) -> int:
@@ -69,7 +70,8 @@ class SearchPage:
         return {"query": self.params.echo(), "total": self.total,
                 "hits": [h.to_json() for h in self.hits], "facets": self.facets,
                 "notices": self.notices, "did_you_mean": self.did_you_mean,
-                "took_ms": round(self.took_ms, 2)}
+                "took_ms": round(self.took_ms, 2),
+                **({} if self.boosted_total is None else {"boosted_total": self.boosted_total})}
 
 
 def _ref(vocabulary: str, key: str) -> dict[str, str]:
@@ -199,8 +201,8 @@ def matching_mask(generation: Generation, parsed: ParsedQuery) -> np.ndarray:
     return mask
 
 
-def _top(ordinals: np.ndarray, scores: np.ndarray, docnums: np.ndarray,
-         limit: int) -> list[tuple[int, float]]:
+def _best(ordinals: np.ndarray, scores: np.ndarray, docnums: np.ndarray,
+          limit: int) -> list[tuple[int, float]]:
     # Best score first; equal scores in index order, as Whoosh's collector returns them.
     order = np.lexsort((docnums, -scores))[:limit]
     return [(int(ordinals[i]), float(scores[i])) for i in order]
@@ -215,7 +217,7 @@ def rank_fulltext(fulltext: FullText, parsed: ParsedQuery, allowed: np.ndarray |
     if allowed is not None:
         keep = allowed[ordinals]
         ordinals, scores = ordinals[keep], scores[keep]
-    return _top(ordinals, scores, fulltext.ord_to_docnum[ordinals], limit)
+    return _best(ordinals, scores, fulltext.ord_to_docnum[ordinals], limit)
 
 
 def rank(generation: Generation, parsed: ParsedQuery, allowed: np.ndarray | None,
@@ -230,6 +232,23 @@ def _order(columns: FacetColumns, selected: np.ndarray, sort: str) -> np.ndarray
     dates = columns.date[selected]
     keys = (columns.title_rank[selected], dates if sort == "oldest" else -dates)
     return selected[np.lexsort(keys)]
+
+
+Matches = tuple[np.ndarray, np.ndarray]  # (ordinals, scores) from scored_matches
+
+
+def _top(generation: Generation, matches: Matches, selected: np.ndarray, sort: str,
+         limit: int) -> list[tuple[int, float | None]]:
+    """The first ``limit`` (ordinal, score) pairs of ``selected`` in ``sort`` order."""
+    if limit <= 0 or not selected.any():
+        return []
+    if sort == "relevance":
+        ordinals, scores = matches
+        keep = selected[ordinals]
+        docnums = generation.fulltext.ord_to_docnum[ordinals[keep]]
+        return list(_best(ordinals[keep], scores[keep], docnums, limit))
+    ordered = _order(generation.columns, np.flatnonzero(selected), sort)
+    return [(int(o), None) for o in ordered[:limit]]
 
 
 def _did_you_mean(generation: Generation, parsed: ParsedQuery) -> str | None:
@@ -248,26 +267,35 @@ def _did_you_mean(generation: Generation, parsed: ParsedQuery) -> str | None:
 
 
 def search(generation: Generation, params: SearchParams) -> SearchPage:
+    with generation.fulltext.lock:
+        return _search(generation, params)
+
+
+def _search(generation: Generation, params: SearchParams) -> SearchPage:
     started = time.perf_counter()
     columns = generation.columns
     parsed = parse_query(params.q, _expander(generation))
     if parsed.query is None:
-        ordinals, scores = np.arange(columns.size), np.zeros(columns.size)
+        matches: Matches = (np.arange(columns.size), np.zeros(columns.size))
     else:
-        ordinals, scores = scored_matches(generation.fulltext, parsed.query)
+        matches = scored_matches(generation.fulltext, parsed.query)
     matched = np.zeros(columns.size, dtype=bool)
-    matched[ordinals] = True
+    matched[matches[0]] = True
     selected = matched & filter_mask(columns, params.filters)
     total = int(selected.sum())
     first = (params.page - 1) * params.per_page
     sort = params.sort if parsed.query is not None or params.sort != "relevance" else "newest"
-    if sort == "relevance" and total:
-        keep = selected[ordinals]
-        docnums = generation.fulltext.ord_to_docnum[ordinals[keep]]
-        ranked = _top(ordinals[keep], scores[keep], docnums, first + params.per_page)[first:]
+    limit = first + params.per_page
+    boosted: np.ndarray | None = None
+    if params.boost.active:
+        boosted = selected & filter_mask(columns, params.boost)
+        ranked = _top(generation, matches, boosted, sort, limit)
+        if len(ranked) < limit:  # the boosted documents ran out: the rest follow
+            rest = selected & ~boosted
+            ranked += _top(generation, matches, rest, sort, limit - len(ranked))
     else:
-        ordered = _order(columns, np.flatnonzero(selected), sort)
-        ranked = [(int(o), None) for o in ordered[first:first + params.per_page]]  # type: ignore[misc]
+        ranked = _top(generation, matches, selected, sort, limit)
+    ranked = ranked[first:]
     records = generation.store.get_many([o for o, _ in ranked])
     hits = [
         Hit(r["id"], r["title"], r["summary"], snippet(r, parsed.terms),
@@ -277,6 +305,10 @@ def search(generation: Generation, params: SearchParams) -> SearchPage:
     ]
     page = SearchPage(params, total, hits, facet_counts(columns, matched, params.filters),
                       list(parsed.notices))
+    if boosted is not None:
+        page.boosted_total = int(boosted.sum())
+        for hit, (o, _score) in zip(hits, ranked, strict=True):
+            hit.fields["boosted"] = bool(boosted[o])
     if parsed.words and total < 3:
         page.did_you_mean = _did_you_mean(generation, parsed)
         if page.did_you_mean:
