@@ -23,6 +23,7 @@ from indexer.fulltext import FullText
 from search_service.live import Generation
 from search_service.params import Filters, SearchParams
 from search_service.query import Expander, ParsedQuery, QueryError, parse_query
+from search_service.scoring import evaluate
 from search_service.snippets import snippet
 
 __all__ = [
@@ -174,21 +175,12 @@ def _expander(generation: Generation) -> Expander:
 def scored_matches(fulltext: FullText, query: wq.Query) -> tuple[np.ndarray, np.ndarray]:
     """Ordinals of every document ``query`` matches and their BM25F scores.
 
-    One walk of Whoosh's matcher gives both the match set (for totals and facet counts) and
-    the scores (for ranking); walking it twice, once for each, was most of a search's time.
+    One evaluation gives both the match set (for totals and facet counts) and the scores (for
+    ranking), over whole arrays (see :mod:`search_service.scoring`).
     """
-    searcher = fulltext.searcher
-    context = searcher.context()
-    docnums: list[int] = []
-    scores: list[float] = []
-    for leaf, offset in searcher.leaf_searchers():
-        matcher = query.matcher(leaf, context)
-        while matcher.is_active():
-            docnums.append(matcher.id() + offset)
-            scores.append(matcher.score())
-            matcher.next()
-    ordinals = fulltext.docnum_to_ord[np.asarray(docnums, dtype=np.int64)]
-    return ordinals, np.asarray(scores, dtype=np.float64)
+    matches, scores = evaluate(fulltext.searcher, query)
+    docnums = np.flatnonzero(matches)
+    return fulltext.docnum_to_ord[docnums], scores[docnums]
 
 
 def matching_mask(generation: Generation, parsed: ParsedQuery) -> np.ndarray:
