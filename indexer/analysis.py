@@ -190,7 +190,8 @@ class Pipeline:
     def __init__(self, synonyms: _Synonyms, stopwords: frozenset[str]) -> None:
         self.synonyms = synonyms
         self.stopwords = stopwords
-        self._stem = lru_cache(maxsize=200_000)(EnglishStemmer().stem)
+        self._stemmer = EnglishStemmer()
+        self._stem_word = lru_cache(maxsize=200_000)(self._stem_uncached)
         # First words of every synonym entry: most tokens start none, and can skip the
         # longest-first search over phrase widths.
         self._first_exact = frozenset(k[0] for k in synonyms.exact)
@@ -198,34 +199,40 @@ class Pipeline:
         self._first_query = frozenset(k[0] for k in synonyms.query_only)
 
     def terms(self, text: str, *, query: bool = False) -> list[Term]:
-        raw = list(tokenize(text))
+        # The hot loop of indexing and of snippets: the synonym search runs only for tokens
+        # that start a synonym, and folds and stems come from caches.
+        raw = [(m.group(), m.start(), m.end()) for m in _TOKEN.finditer(text)]
         words = [normalise_word(t) for t, _, _ in raw]
+        first_exact, first_folded = self._first_exact, self._first_folded
+        first_query = self._first_query if query else frozenset()
+        stopwords, stem = self.stopwords, self._stem_word
         out: list[Term] = []
         i = 0
         while i < len(raw):
-            canonical, width = self._match_synonym(raw, words, i, query)
-            if canonical is not None:
-                start, end = raw[i][1], raw[i + width - 1][2]
-                out.append(Term(canonical, text[start:end], len(out), start, end))
-                i += width
-                continue
             word = words[i]
-            if word and word not in self.stopwords:
-                out.append(Term(self.stem(word), raw[i][0], len(out), raw[i][1], raw[i][2]))
+            if raw[i][0] in first_exact or word in first_folded or word in first_query:
+                canonical, width = self._match_synonym(raw, words, i, query)
+                if canonical is not None:
+                    start, end = raw[i][1], raw[i + width - 1][2]
+                    out.append(Term(canonical, text[start:end], len(out), start, end))
+                    i += width
+                    continue
+            if word and word not in stopwords:
+                out.append(Term(stem(word), raw[i][0], len(out), raw[i][1], raw[i][2]))
             i += 1
         return out
 
     def stem(self, word: str) -> str:
+        return self._stem_word(word)
+
+    def _stem_uncached(self, word: str) -> str:
         if not word.isalpha():
             return word
-        return str(self._stem(word))
+        return str(self._stemmer.stem(word))
 
     def _match_synonym(
         self, raw: list[tuple[str, int, int]], words: list[str], i: int, query: bool
     ) -> tuple[str | None, int]:
-        if (raw[i][0] not in self._first_exact and words[i] not in self._first_folded
-                and not (query and words[i] in self._first_query)):
-            return None, 0
         syn = self.synonyms
         for width in range(min(syn.longest, len(raw) - i), 0, -1):
             exact = tuple(t for t, _, _ in raw[i : i + width])
