@@ -6,7 +6,7 @@ PIP := $(BIN)/python -m pip
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test lint typecheck unit install install-test clean
+.PHONY: run test lint typecheck unit install install-test assets screenshots clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -23,20 +23,32 @@ $(VENV)/.installed-test: pyproject.toml constraints.txt | $(BIN)/python
 install: $(VENV)/.installed
 install-test: $(VENV)/.installed-test
 
-run: install
+# The NHS.UK frontend (and axe-core, for the browser tests) come from npm, pinned by
+# package-lock.json, and are served from web/vendor: nothing is loaded from a CDN.
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund
+web/vendor/nhsuk-frontend/VERSION: node_modules/.package-lock.json scripts/vendor_assets.py
+	$(PYTHON) scripts/vendor_assets.py
+assets: web/vendor/nhsuk-frontend/VERSION
+
+run: install assets
 	$(BIN)/impact-search index --if-missing
 	$(BIN)/impact-search serve --host $(HOST) --port $(PORT)
 
 lint: install-test
-	$(BIN)/ruff check indexer search_service tests bench
+	$(BIN)/ruff check indexer search_service tests bench scripts
 
 typecheck: install-test
 	$(BIN)/mypy
 
-unit: install-test
+unit: install-test assets
 	$(BIN)/pytest
 
 test: lint typecheck unit
 
+# 375 px and 1280 px screenshots of every page type, into docs/screenshots.
+screenshots: install-test assets
+	$(BIN)/python scripts/screenshots.py
+
 clean:
-	rm -rf $(VENV) instance .mypy_cache .ruff_cache .pytest_cache
+	rm -rf $(VENV) node_modules web/vendor instance .mypy_cache .ruff_cache .pytest_cache
