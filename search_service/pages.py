@@ -57,7 +57,7 @@ def search_page() -> Response:
         pagination=page_models.pagination(page),
         did_you_mean_url=page_models.search_url(SearchParams(q=page.did_you_mean))
         if page.did_you_mean else None,
-        sort=params.sort if params.q.strip() or params.sort != "relevance" else "newest",
+        newest_first=not params.q.strip() and params.sort == "relevance",
     )
 
 

@@ -166,6 +166,12 @@ function initAutocomplete (wrapper, form) {
     }
   })
   input.addEventListener('blur', close)
+  // A search sent before the suggestions arrive must not reopen the list over the results.
+  form.addEventListener('submit', () => {
+    clearTimeout(timer)
+    if (pending) pending.abort()
+    close()
+  })
 }
 
 // Filter lists: a "find" box narrows a long list (and opens its "show more").
