@@ -6,7 +6,7 @@ PIP := $(BIN)/python -m pip
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test lint typecheck unit install install-test assets screenshots clean
+.PHONY: run test lint typecheck unit install install-test assets wheel screenshots clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -45,6 +45,10 @@ unit: install-test assets
 	$(BIN)/pytest
 
 test: lint typecheck unit
+
+# The wheel carries web/ (with web/vendor) as search_service/_data/web: build it after assets.
+wheel: install-test assets
+	$(BIN)/python -m build --wheel
 
 # 375 px and 1280 px screenshots of every page type, into docs/screenshots.
 screenshots: install-test assets

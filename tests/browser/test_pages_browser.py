@@ -274,3 +274,20 @@ def test_pages_load_nothing_from_other_origins(page: Any, live_server: Any) -> N
         page.wait_for_load_state("networkidle")
     assert requested
     assert [url for url in requested if not url.startswith(live_server.url)] == []
+
+
+def test_on_a_phone_the_filters_fold_behind_a_button(page: Any, live_server: Any) -> None:
+    page.set_viewport_size({"width": 375, "height": 800})
+    page.goto(live_server.url + "/?q=falls&sector=acute")
+    toggle = page.locator(".app-filters-toggle")
+    assert toggle.text_content() == "Show filters (1 chosen)"
+    assert toggle.get_attribute("aria-expanded") == "false"
+    assert page.locator("#filter-groups").is_hidden()
+    assert page.locator(".app-result").first.is_visible()
+    toggle.click()
+    assert toggle.get_attribute("aria-expanded") == "true"
+    page.locator("label[for='f-sector-ambulance']").click()
+    page.wait_for_url(re.compile(r"sector=ambulance"))
+    page.wait_for_function("() => !document.getElementById('results').hasAttribute('aria-busy')")
+    assert page.locator("#filter-groups").is_visible(), "stays open across the update"
+    assert page.locator(".app-filters-toggle").text_content() == "Hide filters (2 chosen)"

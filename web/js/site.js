@@ -193,6 +193,23 @@ function showFilterBoxes () {
   document.querySelectorAll('.app-facet__filter').forEach(el => { el.hidden = false })
 }
 
+// On a phone the filters would push the results a screen or more down: fold them behind a
+// button, open or closed as the person left them across live updates.
+const narrow = window.matchMedia('(max-width: 40.0525em)')
+let filtersOpen = false
+
+function setUpFilterToggle () {
+  const button = document.querySelector('.app-filters-toggle')
+  const groups = document.getElementById('filter-groups')
+  if (!button || !groups) return
+  const chosen = document.querySelectorAll('#filter-groups input:checked').length
+  const folded = narrow.matches && !filtersOpen
+  button.hidden = !narrow.matches
+  groups.hidden = folded
+  button.setAttribute('aria-expanded', String(!folded))
+  button.textContent = (folded ? 'Show filters' : 'Hide filters') + (chosen ? ' (' + chosen + ' chosen)' : '')
+}
+
 function initLiveResults (form) {
   let pending = null
 
@@ -215,6 +232,7 @@ function initLiveResults (form) {
 
   function restoreState (state) {
     showFilterBoxes()
+    setUpFilterToggle()
     state.open.forEach(name => {
       const details = document.querySelector('[data-facet="' + name + '"] details')
       if (details) details.open = true
@@ -276,6 +294,11 @@ function initLiveResults (form) {
     update(formUrl())
   })
   form.addEventListener('click', event => {
+    if (event.target.closest('.app-filters-toggle')) {
+      filtersOpen = !filtersOpen
+      setUpFilterToggle()
+      return
+    }
     const link = event.target.closest('a[href]')
     if (!link || link.getAttribute('href').startsWith('#') || event.ctrlKey || event.metaKey ||
         event.shiftKey || link.origin !== window.location.origin ||
@@ -291,6 +314,8 @@ function initLiveResults (form) {
 const searchForm = document.getElementById('search-form')
 if (searchForm) {
   showFilterBoxes()
+  setUpFilterToggle()
+  narrow.addEventListener('change', setUpFilterToggle)
   initLiveResults(searchForm)
   const autocomplete = searchForm.querySelector('.app-autocomplete')
   if (autocomplete) initAutocomplete(autocomplete, searchForm)
