@@ -32,9 +32,11 @@ def make_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     errors.init_app(app)
     security.init_app(app)
-    from search_service import api, pages
+    from search_service import api, cors, pages, widget
 
     app.register_blueprint(api.bp)
+    cors.init_app(app)
+    app.register_blueprint(widget.bp)
     pages.init_app(app)
     return app
 

@@ -14,7 +14,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from indexer.facets import FACETS
-from search_service.params import Filters, SearchParams
+from search_service.params import BOOST_PREFIX, Filters, SearchParams
 from search_service.search import SearchPage
 
 __all__ = ["query_pairs", "search_url", "FacetGroup", "ActiveFilter", "facet_groups",
@@ -43,6 +43,9 @@ def query_pairs(params: SearchParams) -> Pairs:
     """The canonical GET parameters of ``params``: defaults left out, facets in facet order."""
     pairs: Pairs = [("q", params.q)] if params.q else []
     pairs += filter_pairs(params.filters)
+    # The widget's "see all results" link carries its boost presets: keep them on every link.
+    pairs += [(BOOST_PREFIX + name, key) for name, key in filter_pairs(params.boost)
+              if name in params.boost.facets]
     if params.sort != "relevance":
         pairs.append(("sort", params.sort))
     if params.page != 1:
@@ -99,7 +102,8 @@ def active_filters(page: SearchPage) -> list[ActiveFilter]:
 
 
 def clear_all_url(params: SearchParams) -> str:
-    return search_url(SearchParams(q=params.q, sort=params.sort, per_page=params.per_page))
+    return search_url(SearchParams(q=params.q, sort=params.sort, per_page=params.per_page,
+                                   boost=params.boost))
 
 
 @dataclass

@@ -124,12 +124,10 @@ def render_error(status: int, message: str) -> Response:
 def init_app(app: Flask) -> None:
     # The design system's macros come from the nhsuk-frontend-jinja package; their optional
     # parameters need ChainableUndefined (see that package's README).
-    app.jinja_options = {
-        **app.jinja_options,
-        "undefined": ChainableUndefined,
-        "loader": ChoiceLoader([app.create_global_jinja_loader(),
-                                PackageLoader("nhsuk_frontend_jinja")]),
-    }
-    app.jinja_env.globals.update(service_name=SERVICE_NAME)
+    env = app.jinja_env
+    env.undefined = ChainableUndefined
+    env.loader = ChoiceLoader([env.loader or app.create_global_jinja_loader(),
+                               PackageLoader("nhsuk_frontend_jinja")])
+    env.globals.update(service_name=SERVICE_NAME)
     app.extensions["html_error_renderer"] = render_error
     app.register_blueprint(bp)

@@ -119,6 +119,8 @@ class _Parser:
         positives, negatives = self.seq()
         while self.is_op("OR"):
             self.take()
+            if (self.peek() or ("rp", ""))[0] == "rp":
+                raise _Fallback
             more_pos, more_neg = self.seq()
             positives += more_pos
             negatives += more_neg
@@ -134,6 +136,8 @@ class _Parser:
             chain = [self.unary()]
             while self.is_op("AND"):
                 self.take()
+                if (self.peek() or ("rp", ""))[0] == "rp":
+                    raise _Fallback
                 chain.append(self.unary())
             required = [q for neg, q in chain if not neg and q is not None]
             excluded = [q for neg, q in chain if neg and q is not None]
@@ -166,6 +170,14 @@ class _Parser:
             raise _Fallback
         if kind == "phrase":
             return self.phrase(value, TEXT_FIELDS)
+        if _plain(value):
+            # Neighbouring plain words are analysed together, so that multi-word acronym
+            # expansions ("emergency department") meet their acronym ("ED").
+            words = [value]
+            while (nxt := self.peek()) is not None and nxt[0] == "word" and _plain(nxt[1]) \
+                    and self.tokens[self.i + 1:self.i + 2] != [("word", "AND")]:
+                words.append(self.take()[1])
+            return self.terms(" ".join(words), TEXT_FIELDS)
         return self.word(value)
 
     def word(self, value: str) -> wq.Query | None:
@@ -228,6 +240,10 @@ class _Parser:
         return boosted
 
 
+def _plain(word: str) -> bool:
+    return word not in ("AND", "OR", "NOT") and not re.search(r"[:*~^\[\]{}]", word)
+
+
 def _field_term(term: str, fields: tuple[str, ...]) -> wq.Query:
     return _any([wq.Term(f, term) for f in fields]) or wq.NullQuery
 
@@ -260,6 +276,9 @@ def parse_query(text: str, expand: Expander) -> ParsedQuery:
         return parsed
     tokens = _lex(text)
     _check_bounds(text, tokens)
+    if text.count('"') % 2:
+        parsed.notice("A closing quotation mark was missing, so the phrase runs to the end "
+                      "of the query.")
     try:
         parser = _Parser(tokens, expand, parsed)
         positives, negatives = parser.or_expr()
@@ -268,11 +287,11 @@ def parse_query(text: str, expand: Expander) -> ParsedQuery:
     except _Fallback:
         parsed.notice("We could not read the query's operators or brackets, so we "
                               "searched for its words instead.")
-        plain = " ".join(v for k, v in tokens if k in ("word", "phrase")
-                         and v not in ("AND", "OR", "NOT"))
+        plain = [w for k, v in tokens if k in ("word", "phrase") for w in v.split()
+                 if w not in ("AND", "OR", "NOT")]
         parsed.terms.clear()
         parsed.words.clear()
-        parser = _Parser([("word", w) for w in plain.split()], expand, parsed)
+        parser = _Parser([("word", w) for w in plain], expand, parsed)
         positives, negatives = parser.or_expr()
     if not positives and not negatives:
         parsed.query = wq.NullQuery  # only stop words: nothing can match

@@ -46,6 +46,7 @@ SEARCH_URLS = [
     "/?q=%22business+case%22+-frailty",
     "/?q=zzqqxx",
     "/?q=sepsis&per_page=5&page=2",
+    "/?q=falls&boost_region=north_west&boost_sector=ambulance",
 ]
 
 
