@@ -10,6 +10,7 @@ script or style, nothing from other origins.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 from urllib.parse import urlencode
 
@@ -55,7 +56,7 @@ def search_page() -> Response:
         active=page_models.active_filters(page),
         clear_all=page_models.clear_all_url(params),
         pagination=page_models.pagination(page),
-        did_you_mean_url=page_models.search_url(SearchParams(q=page.did_you_mean))
+        did_you_mean_url=page_models.search_url(replace(params, q=page.did_you_mean, page=1))
         if page.did_you_mean else None,
         newest_first=not params.q.strip() and params.sort == "relevance",
     )

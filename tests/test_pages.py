@@ -190,3 +190,20 @@ def test_static_assets_are_served_from_this_origin(client: FlaskClient) -> None:
                  "/static/vendor/nhsuk-frontend/assets/images/nhsuk-icon-cross.svg"):
         with client.get(path) as response:
             assert response.status_code == 200, path
+
+
+@pytest.mark.parametrize(("url", "notice"), [
+    ("/?q=(falls+AND", "could not read the query"),
+    ("/?q=colour:red", "There is no field called"),
+])
+def test_query_fallbacks_are_explained(client: FlaskClient, url: str, notice: str) -> None:
+    html = client.get(url).get_data(as_text=True)
+    found = re.search(r'class="nhsuk-inset-text app-notice">.*?<p>(.*?)</p>', html, re.S)
+    assert found and notice in unescape(found.group(1))
+
+
+def test_did_you_mean_keeps_the_filters(client: FlaskClient) -> None:
+    html = client.get("/?q=sepsys&sector=acute").get_data(as_text=True)
+    found = re.search(r'Did you mean <a href="([^"]+)">([^<]+)</a>', html)
+    assert found, "a misspelling gets a suggestion"
+    assert unescape(found.group(1)) == f"/?q={found.group(2)}&sector=acute"

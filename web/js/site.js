@@ -271,6 +271,9 @@ function initLiveResults (form) {
     }
     document.getElementById('q').value = next.getElementById('q').value
     document.title = next.title
+    const twin = next.querySelector('link[rel="alternate"]')
+    const current = document.querySelector('link[rel="alternate"]')
+    if (twin && current) current.href = twin.getAttribute('href')
     if (push) history.pushState({ live: true }, '', url)
     restoreState(state)
     if (focusResults) document.getElementById('results').focus()
