@@ -20,14 +20,18 @@ $(VENV)/.installed-test: pyproject.toml constraints.txt | $(BIN)/python
 	$(PIP) install --quiet -c constraints.txt -e '.[test]'
 	touch $@ $(VENV)/.installed
 
+# Front-end packages, pinned by package-lock.json: the NHS.UK frontend for the pages and
+# axe-core for the browser tests.
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $@
+
 install: $(VENV)/.installed
 install-test: $(VENV)/.installed-test
 
-# The NHS.UK frontend (and axe-core, for the browser tests) come from npm, pinned by
-# package-lock.json, and are served from web/vendor: nothing is loaded from a CDN.
-node_modules/.package-lock.json: package.json package-lock.json
-	npm ci --no-audit --no-fund
-web/vendor/nhsuk-frontend/VERSION: node_modules/.package-lock.json scripts/vendor_assets.py
+# The pages' NHS.UK frontend comes from npm too (node_modules/.installed, above) and is served
+# from web/vendor: nothing is loaded from a CDN.
+web/vendor/nhsuk-frontend/VERSION: node_modules/.installed scripts/vendor_assets.py
 	$(PYTHON) scripts/vendor_assets.py
 assets: web/vendor/nhsuk-frontend/VERSION
 
@@ -41,7 +45,7 @@ lint: install-test
 typecheck: install-test
 	$(BIN)/mypy
 
-unit: install-test assets
+unit: install-test node_modules/.installed assets
 	$(BIN)/pytest
 
 test: lint typecheck unit
