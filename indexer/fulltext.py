@@ -10,8 +10,8 @@ created inside the configured index folder, never a path taken from a request.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
 import threading
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
