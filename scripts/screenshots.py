@@ -33,6 +33,8 @@ PAGES: dict[str, str] = {
     "case": "/cases/falls-bundle-evidence-review-northmoor",
     "similar": "/similar",
     "about": "/about",
+    "widget": "/widget",
+    "embed": "/embed?q=falls&region=north_west&mode=boost",
 }
 
 
