@@ -9,6 +9,7 @@ from indexer.analysis import Pipeline, default_pipeline
 from search_service.live import Generation
 from search_service.params import SearchParams
 from search_service.query import parse_query
+from search_service.scoring import TermScores
 from search_service.search import fulltext_expander, matching_mask, rank, scored_matches, search
 
 QUERIES = ["falls", "sepsis screening", '"literature search"', "A&E", "diab*", "title:delirium",
@@ -100,3 +101,17 @@ def test_synonym_shortcut_changes_no_term() -> None:
         terms = pipeline.terms(text, query=query)
         assert terms == reference.terms(text, query=query)
         assert any("_" in t.text or t.text == "ed" for t in terms)  # a synonym did match
+
+
+def test_term_cache_stays_within_its_budget_and_gives_the_same_scores(
+        generation: Generation) -> None:
+    searcher = generation.fulltext.searcher
+    small = TermScores(searcher, budget=60)
+    full = TermScores(searcher)
+    for word in ("fall", "sepsi", "evid", "librari", "care", "fall"):
+        docnums, scores = small.get("body", word)
+        expected = full.get("body", word)
+        assert np.array_equal(docnums, expected[0]) and np.allclose(scores, expected[1])
+        assert small.size <= max(60, len(docnums))
+    assert len(small.get("body", "zzzznotaword")[0]) == 0
+    assert len(small.get("nofield", "fall")[0]) == 0
