@@ -8,7 +8,7 @@ from typing import Any
 
 from flask import Flask, current_app
 
-from search_service import errors
+from search_service import errors, production
 from search_service.live import Generation, LiveIndex
 from search_service.settings import defaults
 
@@ -28,6 +28,7 @@ def make_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.extensions["live_index"] = LiveIndex(Path(app.config["INDEX_DIR"]))
 
     errors.init_app(app)
+    production.init_app(app)
     from search_service import api
 
     app.register_blueprint(api.bp)
