@@ -20,6 +20,11 @@ $(VENV)/.installed-test: pyproject.toml constraints.txt | $(BIN)/python
 	$(PIP) install --quiet -c constraints.txt -e '.[test]'
 	touch $@ $(VENV)/.installed
 
+# Front-end tools for the browser tests (axe-core), pinned by package-lock.json.
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $@
+
 install: $(VENV)/.installed
 install-test: $(VENV)/.installed-test
 
@@ -43,7 +48,7 @@ lint: install-test
 typecheck: install-test
 	$(BIN)/mypy
 
-unit: install-test
+unit: install-test node_modules/.installed
 	$(BIN)/pytest
 
 test: lint typecheck unit

@@ -29,9 +29,11 @@ def make_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     errors.init_app(app)
     production.init_app(app)
-    from search_service import api
+    from search_service import api, cors, widget
 
     app.register_blueprint(api.bp)
+    cors.init_app(app)
+    app.register_blueprint(widget.bp)
     return app
 
 

@@ -11,12 +11,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from indexer.corpus import load_vocabularies
-from indexer.facets import FACETS
+from indexer.facets import FACET_NAMES, FACETS
 
-__all__ = ["ParameterError", "SearchParams", "Filters", "SORTS", "MAX_PER_PAGE", "MAX_RESULTS"]
+__all__ = ["ParameterError", "SearchParams", "Filters", "SORTS", "MAX_PER_PAGE", "MAX_RESULTS",
+           "BOOST_PREFIX"]
 
 SORTS = ("relevance", "newest", "oldest", "title")
 MAX_PER_PAGE = 100
+BOOST_PREFIX = "boost_"
 MAX_RESULTS = 1000  # deepest result a page may reach: page * per_page
 MAX_FACET_VALUES = 40  # facet values selected in one request, over all facets
 YEAR_RANGE = (1990, 2100)
@@ -122,6 +124,8 @@ class SearchParams:
     sort: str = "relevance"
     page: int = 1
     per_page: int = 10
+    # Ranks documents matching these facets first, then the rest (the widget's mode="boost").
+    boost: Filters = field(default_factory=Filters)
 
     @classmethod
     def from_args(cls, args: Args, organisations: Sequence[str] = ()) -> SearchParams:
@@ -134,8 +138,22 @@ class SearchParams:
         if page * per_page > MAX_RESULTS:
             raise ParameterError("page", f"results beyond the first {MAX_RESULTS} are not "
                                  "shown; narrow the search with filters")
-        return cls(q, Filters.from_args(args, organisations), sort, page, per_page)
+        boost = _boost_filters(args, organisations)
+        return cls(q, Filters.from_args(args, organisations), sort, page, per_page, boost)
 
     def echo(self) -> dict[str, Any]:
-        return {"q": self.q, "sort": self.sort, "page": self.page, "per_page": self.per_page,
+        echo = {"q": self.q, "sort": self.sort, "page": self.page, "per_page": self.per_page,
                 **self.filters.echo()}
+        if self.boost.active:
+            echo["boost"] = self.boost.echo()["filters"]
+        return echo
+
+
+def _boost_filters(args: Args, organisations: Sequence[str]) -> Filters:
+    """``boost_<facet>`` parameters, read with the same rules and messages as the filters."""
+    boost_args = {name: args.get(f"{BOOST_PREFIX}{name}", ()) for name in FACET_NAMES}
+    try:
+        return Filters.from_args(boost_args, organisations)
+    except ParameterError as error:
+        raise ParameterError(f"{BOOST_PREFIX}{error.parameter}",
+                             str(error).split(": ", 1)[1]) from None

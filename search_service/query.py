@@ -121,6 +121,8 @@ class _Parser:
         positives, negatives = self.seq()
         while self.is_op("OR"):
             self.take()
+            if (self.peek() or ("rp", ""))[0] == "rp":
+                raise _Fallback
             more_pos, more_neg = self.seq()
             positives += more_pos
             negatives += more_neg
@@ -136,6 +138,8 @@ class _Parser:
             chain = [self.unary()]
             while self.is_op("AND"):
                 self.take()
+                if (self.peek() or ("rp", ""))[0] == "rp":
+                    raise _Fallback
                 chain.append(self.unary())
             required = [q for neg, q in chain if not neg and q is not None]
             excluded = [q for neg, q in chain if neg and q is not None]
@@ -168,6 +172,14 @@ class _Parser:
             raise _Fallback
         if kind == "phrase":
             return self.phrase(value, TEXT_FIELDS)
+        if _plain(value):
+            # Neighbouring plain words are analysed together, so that multi-word acronym
+            # expansions ("emergency department") meet their acronym ("ED").
+            words = [value]
+            while (nxt := self.peek()) is not None and nxt[0] == "word" and _plain(nxt[1]) \
+                    and self.tokens[self.i + 1:self.i + 2] != [("word", "AND")]:
+                words.append(self.take()[1])
+            return self.terms(" ".join(words), TEXT_FIELDS)
         return self.word(value)
 
     def word(self, value: str) -> wq.Query | None:
@@ -230,6 +242,10 @@ class _Parser:
         return boosted
 
 
+def _plain(word: str) -> bool:
+    return word not in ("AND", "OR", "NOT") and not re.search(r"[:*~^\[\]{}]", word)
+
+
 def _field_term(term: str, fields: tuple[str, ...]) -> wq.Query:
     return _any([wq.Term(f, term) for f in fields]) or wq.NullQuery
 
@@ -262,6 +278,9 @@ def parse_query(text: str, expand: Expander) -> ParsedQuery:
         return parsed
     tokens = _lex(text)
     _check_bounds(text, tokens)
+    if text.count('"') % 2:
+        parsed.notice("A closing quotation mark was missing, so the phrase runs to the end "
+                      "of the query.")
     try:
         parser = _Parser(tokens, expand, parsed)
         positives, negatives = parser.or_expr()

@@ -32,6 +32,7 @@ log = logging.getLogger("impact_search.ratelimit")
 # Endpoint -> budget; the setting RATELIMIT_<BUDGET> holds its limits.
 BUDGETS: dict[str, str] = {
     "api.search_view": "search",
+    "widget.embed": "search",  # the iframe widget runs the same search
     "api.case_similar_view": "similar",
     "api.draft_similar_view": "similar",
     "api.suggest_view": "suggest",

@@ -58,6 +58,7 @@ class SearchPage:
     notices: list[str] = field(default_factory=list)
     did_you_mean: str | None = None
     took_ms: float = 0.0
+    boosted_total: int | None = None  # set when params.boost is active
 
     @property
     def pages(self) -> int:
@@ -67,7 +68,8 @@ class SearchPage:
         return {"query": self.params.echo(), "total": self.total,
                 "hits": [h.to_json() for h in self.hits], "facets": self.facets,
                 "notices": self.notices, "did_you_mean": self.did_you_mean,
-                "took_ms": round(self.took_ms, 2)}
+                "took_ms": round(self.took_ms, 2),
+                **({} if self.boosted_total is None else {"boosted_total": self.boosted_total})}
 
 
 def _ref(vocabulary: str, key: str) -> dict[str, str]:
@@ -193,6 +195,17 @@ def _order(columns: FacetColumns, selected: np.ndarray, sort: str) -> np.ndarray
     return selected[np.lexsort(keys)]
 
 
+def _top(generation: Generation, parsed: ParsedQuery, selected: np.ndarray, sort: str,
+         limit: int, restrict: bool) -> list[tuple[int, float | None]]:
+    """The first ``limit`` (ordinal, score) pairs of ``selected`` in ``sort`` order."""
+    if limit <= 0 or not selected.any():
+        return []
+    if sort == "relevance":
+        return list(rank(generation, parsed, selected if restrict else None, limit))
+    ordered = _order(generation.columns, np.flatnonzero(selected), sort)
+    return [(int(o), None) for o in ordered[:limit]]
+
+
 def _did_you_mean(generation: Generation, parsed: ParsedQuery) -> str | None:
     corrector = generation.fulltext.searcher.corrector("spell")
     reader = generation.fulltext.searcher.reader()
@@ -237,12 +250,17 @@ def search(generation: Generation, params: SearchParams) -> SearchPage:
     total = int(selected.sum())
     first = (params.page - 1) * params.per_page
     sort = params.sort if parsed.query is not None or params.sort != "relevance" else "newest"
-    if sort == "relevance" and total:
-        restrict = selected if params.filters.active else None
-        ranked = rank(generation, parsed, restrict, first + params.per_page)[first:]
+    limit = first + params.per_page
+    boosted: np.ndarray | None = None
+    if params.boost.active:
+        boosted = selected & filter_mask(columns, params.boost)
+        ranked = _top(generation, parsed, boosted, sort, limit, True)
+        if len(ranked) < limit:  # the boosted documents ran out: the rest follow
+            rest = selected & ~boosted
+            ranked += _top(generation, parsed, rest, sort, limit - len(ranked), True)
     else:
-        ordered = _order(columns, np.flatnonzero(selected), sort)
-        ranked = [(int(o), None) for o in ordered[first:first + params.per_page]]  # type: ignore[misc]
+        ranked = _top(generation, parsed, selected, sort, limit, params.filters.active)
+    ranked = ranked[first:]
     records = generation.store.get_many([o for o, _ in ranked])
     hits = [
         Hit(r["id"], r["title"], r["summary"], snippet(r, parsed.terms),
@@ -252,6 +270,10 @@ def search(generation: Generation, params: SearchParams) -> SearchPage:
     ]
     page = SearchPage(params, total, hits, facet_counts(columns, matched, params.filters),
                       list(parsed.notices))
+    if boosted is not None:
+        page.boosted_total = int(boosted.sum())
+        for hit, (o, _score) in zip(hits, ranked, strict=True):
+            hit.fields["boosted"] = bool(boosted[o])
     if parsed.words and total < 3:
         page.did_you_mean = _did_you_mean(generation, parsed)
         if page.did_you_mean:

@@ -87,3 +87,55 @@ def page(browser: object) -> Iterator[object]:
     yield page
     context.close()
     assert not problems, "\n".join(problems)
+
+
+# --- Widget hosts: pages on another origin that embed the widget under a strict policy. ---
+
+class HostSite:
+    """Pages on a second origin (``localhost`` and its own port, while the service is on
+    ``127.0.0.1``), each served with the Content-Security-Policy given for it."""
+
+    def __init__(self, server: BaseWSGIServer, pages: dict[str, tuple[str, str]]) -> None:
+        self.server = server
+        self.pages = pages
+        self.origin = f"http://localhost:{server.server_port}"
+
+    def add(self, body: str, policy: str, head: str = "") -> str:
+        path = f"/page-{len(self.pages)}.html"
+        html = (f'<!doctype html><html lang="en-GB"><head><meta charset="utf-8">'
+                f"<title>Host page</title>{head}</head><body><main>{body}</main></body></html>")
+        self.pages[path] = (html, policy)
+        return self.origin + path
+
+
+@pytest.fixture(scope="session")
+def host_site() -> Iterator[HostSite]:
+    from werkzeug.wrappers import Request, Response
+
+    pages: dict[str, tuple[str, str]] = {}
+
+    def app(environ: dict[str, object], start_response: object) -> object:
+        request = Request(environ)  # type: ignore[arg-type]
+        if request.path == "/favicon.ico":
+            return Response(status=204)(environ, start_response)  # type: ignore[arg-type]
+        if request.path not in pages:
+            return Response("not found", 404)(environ, start_response)  # type: ignore[arg-type]
+        html, policy = pages[request.path]
+        response = Response(html, mimetype="text/html")
+        response.headers["Content-Security-Policy"] = policy
+        return response(environ, start_response)  # type: ignore[arg-type]
+
+    server = make_server("127.0.0.1", 0, app, threaded=True)  # type: ignore[arg-type]
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield HostSite(server, pages)
+    finally:
+        server.shutdown()
+        thread.join(timeout=5)
+
+
+@pytest.fixture(scope="session")
+def widget_service(index_dir: Path) -> Iterator[LiveServer]:
+    """The service, allowing any loopback http page to frame /embed (tests run on http)."""
+    yield from serve_app(index_dir, FRAME_ANCESTORS="http://localhost:*")
