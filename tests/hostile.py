@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from conftest import make_record
+from tests.conftest import make_record
 
 MARKER = "xssprobe"
 

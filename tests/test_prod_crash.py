@@ -17,11 +17,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import make_record, write_corpus
-from prodserver import ProdServer
 
 from indexer.build import build_index
 from indexer.generations import CURRENT, generations, read_current
+from tests.conftest import make_record, write_corpus
+from tests.prodserver import ProdServer
 
 HELPER = r"""
 import os, sys, time

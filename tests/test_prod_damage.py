@@ -8,14 +8,14 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import make_record, write_corpus
 from flask.testing import FlaskClient
-from prodserver import ProdServer
 
 from indexer.build import build_index
 from indexer.generations import CURRENT, read_current
 from search_service import create_app
 from search_service.live import LiveIndex
+from tests.conftest import make_record, write_corpus
+from tests.prodserver import ProdServer
 
 
 def damage(path: Path, how: str) -> None:

@@ -8,10 +8,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import make_record
 from flask.testing import FlaskClient
 
 from search_service import create_app
+from tests.conftest import make_record
 
 SEARCH = "/api/v1/search"
 ORG = "falls-bundle-evidence-review-northmoor"

@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 from flask.testing import FlaskClient
-from prodserver import ProdServer
 
 from search_service import create_app
+from tests.prodserver import ProdServer
 
 
 def client_for(index_dir: Path, **config: object) -> FlaskClient:

@@ -9,11 +9,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import make_record, write_corpus
-from prodserver import ProdServer, impact_search
 
 from indexer.build import build_index
 from indexer.generations import generations, read_current
+from tests.conftest import make_record, write_corpus
+from tests.prodserver import ProdServer, impact_search
 
 CLIENT_PATHS = (
     "/api/v1/search?q=falls",

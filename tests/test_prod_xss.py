@@ -9,11 +9,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import make_record
 from flask.testing import FlaskClient
-from hostile import MARKER, hostile_record
 
 from search_service import create_app
+from tests.conftest import make_record
+from tests.hostile import MARKER, hostile_record
 
 TAG = re.compile(r"<\s*/?\s*([a-zA-Z][^\s>/]*)")
 
