@@ -48,11 +48,11 @@ class Generation:
 def open_generation(path: Path) -> Generation:
     """Open every part of one generation; raises if any part is missing or damaged.
 
-    The checksums are verified first, so nothing damaged (least of all Whoosh's pickled table
-    of contents) is parsed.
+    The checksums are verified before anything but the JSON manifest is read, so nothing
+    damaged (least of all Whoosh's pickled table of contents) is parsed.
     """
+    manifest = read_manifest(path)  # JSON, safe to read first: an old format says so
     verify(path)
-    manifest = read_manifest(path)
     fulltext = open_fulltext(path / "fulltext")
     try:
         generation = Generation(
@@ -127,7 +127,9 @@ class LiveIndex:
                 continue
             self.degraded = f"{reason}; serving {candidate.name}"
             return older
-        raise IndexProblem(f"{reason}; no older generation opens either") from error
+        # Keep the error's kind (format, missing, damaged) for callers that tell them apart.
+        kind = type(error) if isinstance(error, IndexProblem) else IndexProblem
+        raise kind(f"{reason}; no older generation opens either") from error
 
     def close(self) -> None:
         with self._lock:
