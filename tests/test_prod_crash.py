@@ -95,13 +95,15 @@ def test_sigkill_during_builds_never_breaks_the_served_index(
         setup: tuple[Indexer, ProdServer, Path]) -> None:
     indexer, server, root = setup
     rng = random.Random(20)
-    killed_dur, duration = indexer.build(None)
-    assert not killed_dur
-    kills = 0
-    for _ in range(20):
+    duration = min(indexer.build(None)[1] for _ in range(2))
+    kills = attempts = 0
+    while kills < 20 and attempts < 80:  # a moment after the build ended is drawn again
+        attempts += 1
         before = read_current(root)
-        killed, _seconds = indexer.build(rng.uniform(0, duration))
+        killed, seconds = indexer.build(rng.uniform(0, duration))
         kills += killed
+        if not killed:
+            duration = min(duration, seconds)
         live = read_current(root)
         if killed:
             # A kill after the pointer switch leaves the new generation live, which is as good;
@@ -111,7 +113,7 @@ def test_sigkill_during_builds_never_breaks_the_served_index(
         assert (health["status"], health["generation"]) == ("ok", live)
         hits = server.get("/api/v1/search?q=lymphoedema")["hits"]
         assert [h["id"] for h in hits] == ["lymph-one"]
-    assert kills >= 10, "most of the 20 kills should land inside a build"
+    assert kills == 20
     killed, _ = indexer.build(None)
     assert not killed
     names = sorted(p.name for p in root.iterdir())

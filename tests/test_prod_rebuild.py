@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import threading
 from collections.abc import Iterator
@@ -89,6 +90,28 @@ def test_three_rebuilds_under_load_fail_no_request(
     assert failures == []
     assert answered[0] > 50
     assert len(generations(root)) == 2  # the live one and one fallback
+
+
+def open_files(pid: int) -> set[str]:
+    found = set()
+    for fd in Path(f"/proc/{pid}/fd").iterdir():
+        try:
+            found.add(os.readlink(fd))
+        except OSError:
+            continue
+    return found
+
+
+def test_index_is_opened_in_the_workers_not_the_master(
+        served: tuple[ProdServer, Path, Path]) -> None:
+    server, _cases, root = served
+    for _ in range(6):
+        server.get("/api/v1/search?q=falls")
+    workers = [int(line.rsplit(" ", 1)[1]) for line in server.log().splitlines()
+               if "Booting worker with pid:" in line]
+    in_index = [[f for f in open_files(pid) if f.startswith(str(root))] for pid in workers]
+    assert not [f for f in open_files(server.process.pid) if f.startswith(str(root))]
+    assert any(in_index), "a worker that answered should hold the index open"
 
 
 def test_metrics_add_up_over_workers(served: tuple[ProdServer, Path, Path]) -> None:
