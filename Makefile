@@ -6,7 +6,7 @@ PIP := $(BIN)/python -m pip
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run serve-prod audit test lint typecheck unit install install-test clean
+.PHONY: run serve-prod audit test lint typecheck unit install install-test assets wheel screenshots clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -20,7 +20,8 @@ $(VENV)/.installed-test: pyproject.toml constraints.txt | $(BIN)/python
 	$(PIP) install --quiet -c constraints.txt -e '.[test]'
 	touch $@ $(VENV)/.installed
 
-# Front-end tools for the browser tests (axe-core), pinned by package-lock.json.
+# Front-end packages, pinned by package-lock.json: the NHS.UK frontend for the pages and
+# axe-core for the browser tests.
 node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund
 	touch $@
@@ -28,7 +29,13 @@ node_modules/.installed: package.json package-lock.json
 install: $(VENV)/.installed
 install-test: $(VENV)/.installed-test
 
-run: install
+# The pages' NHS.UK frontend comes from npm too (node_modules/.installed, above) and is served
+# from web/vendor: nothing is loaded from a CDN.
+web/vendor/nhsuk-frontend/VERSION: node_modules/.installed scripts/vendor_assets.py
+	$(PYTHON) scripts/vendor_assets.py
+assets: web/vendor/nhsuk-frontend/VERSION
+
+run: install assets
 	$(BIN)/impact-search index --if-missing
 	$(BIN)/impact-search serve --host $(HOST) --port $(PORT)
 
@@ -43,15 +50,23 @@ audit: install-test
 		--no-deps --disable-pip -r constraints.txt
 
 lint: install-test
-	$(BIN)/ruff check indexer search_service tests bench
+	$(BIN)/ruff check indexer search_service tests bench scripts
 
 typecheck: install-test
 	$(BIN)/mypy
 
-unit: install-test node_modules/.installed
+unit: install-test node_modules/.installed assets
 	$(BIN)/pytest
 
 test: lint typecheck unit
 
+# The wheel carries web/ (with web/vendor) as search_service/_data/web: build it after assets.
+wheel: install-test assets
+	$(BIN)/python -m build --wheel
+
+# 375 px and 1280 px screenshots of every page type, into docs/screenshots.
+screenshots: install-test assets
+	$(BIN)/python scripts/screenshots.py
+
 clean:
-	rm -rf $(VENV) instance .mypy_cache .ruff_cache .pytest_cache
+	rm -rf $(VENV) node_modules web/vendor instance .mypy_cache .ruff_cache .pytest_cache

@@ -10,8 +10,9 @@ created inside the configured index folder, never a path taken from a request.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -144,12 +145,17 @@ def build_fulltext(
 
 @dataclass
 class FullText:
-    """An open full-text index: one searcher, reused, and the docnum -> ordinal map."""
+    """An open full-text index: one searcher, reused, and the docnum -> ordinal map.
+
+    Whoosh's readers seek and read shared file objects, so threads of one process take
+    ``lock`` around any use of the searcher (gunicorn's sync workers never contend for it).
+    """
 
     ix: index.Index
     searcher: Searcher
     docnum_to_ord: np.ndarray
     ord_to_docnum: np.ndarray
+    lock: threading.RLock = field(default_factory=threading.RLock)
 
     def close(self) -> None:
         self.searcher.close()

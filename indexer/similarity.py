@@ -69,12 +69,22 @@ class SimilarityIndex:
         return np.asarray((self.matrix @ vector.T).todense()).ravel()
 
     def shared_terms(self, vector: sparse.csr_matrix, ordinal: int, limit: int = 6) -> list[str]:
-        """Readable words of the terms that add most to the cosine of ``vector`` and a doc."""
+        """Readable words of the terms that add most to the cosine of ``vector`` and a doc.
+
+        Words in more than a quarter of the collection ("evidence", "library") still count
+        in the score but are not offered as reasons: they would explain nothing.
+        """
         product = vector.multiply(self.matrix.getrow(ordinal)).tocoo()
-        if product.nnz == 0:
-            return []
-        top = np.argsort(-product.data, kind="stable")[:limit]
-        return [self.display[int(product.col[i])] for i in top]
+        telling = self.idf[product.col] >= self._common_idf
+        cols, data = product.col[telling], product.data[telling]
+        top = np.argsort(-data, kind="stable")[:limit]
+        return [self.display[int(cols[i])] for i in top]
+
+    @property
+    def _common_idf(self) -> float:
+        # smooth idf of a term in exactly a quarter of the documents
+        n = self.matrix.shape[0]
+        return float(np.log((1 + n) / (1 + n / 4)) + 1)
 
 
 def _display_words(surfaces: dict[str, Counter[str]], terms: list[str]) -> list[str]:

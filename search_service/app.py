@@ -8,7 +8,8 @@ from typing import Any
 
 from flask import Flask, current_app
 
-from search_service import errors, production
+from indexer.paths import web_dir
+from search_service import errors, production, security
 from search_service.live import Generation, LiveIndex
 from search_service.settings import defaults
 
@@ -16,7 +17,9 @@ __all__ = ["make_app", "live_index", "current_generation"]
 
 
 def make_app(test_config: dict[str, Any] | None = None) -> Flask:
-    app = Flask("search_service", instance_relative_config=True)
+    # web/ (our own CSS and JS, and the NHS.UK frontend copied from npm) is served at /static.
+    app = Flask("search_service", instance_relative_config=True,
+                static_folder=str(web_dir()), static_url_path="/static")
     app.config.from_mapping(defaults())
     app.config.from_pyfile("config.py", silent=True)
     app.config.from_prefixed_env("IMPACT_SEARCH")
@@ -29,11 +32,13 @@ def make_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     errors.init_app(app)
     production.init_app(app)
-    from search_service import api, cors, widget
+    security.init_app(app)
+    from search_service import api, cors, pages, widget
 
     app.register_blueprint(api.bp)
     cors.init_app(app)
     app.register_blueprint(widget.bp)
+    pages.init_app(app)
     return app
 
 

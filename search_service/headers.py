@@ -1,9 +1,10 @@
-"""Security headers on every response, and ``robots.txt``.
+"""Deployment headers (HSTS, when configured) and ``robots.txt``.
 
-``setdefault`` throughout: a blueprint that needs its own policy (the pages' Content Security
-Policy lives in :mod:`search_service.security`) sets it first and wins. Facet links on pages
-carry ``rel="nofollow"`` (see the templates), and robots.txt keeps crawlers off query-string
-URLs, so a crawler cannot walk every facet combination.
+The Content Security Policy, ``X-Content-Type-Options`` and ``Referrer-Policy`` of every
+response, API included, come from :mod:`search_service.security`; this module adds only what
+depends on how the service is deployed. Facet links on pages carry ``rel="nofollow"`` (see
+the templates), and robots.txt keeps crawlers off query-string URLs, so a crawler cannot walk
+every facet combination.
 """
 
 from __future__ import annotations
@@ -21,16 +22,10 @@ Disallow: /embed
 Disallow: /*?
 """
 
-# JSON is never a document: nothing in it may run, load or be framed.
-API_CSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
-
-
 def add_headers(response: Response) -> Response:
     headers = response.headers
-    headers.setdefault("X-Content-Type-Options", "nosniff")
-    headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
     if request.path.startswith("/api/"):
-        headers.setdefault("Content-Security-Policy", API_CSP)
+        # Other sites' pages (the widget's hosts) may load API answers.
         headers.setdefault("Cross-Origin-Resource-Policy", "cross-origin")
     max_age = int(current_app.config["HSTS_MAX_AGE"])
     if max_age > 0:

@@ -32,9 +32,19 @@ MIN_PREFIX = 3
 MAX_PREFIX_EXPANSION = 100
 FIELDS = {"title": ("title",), "topics": ("topics",), "organisation": ("organisation",),
           "topic": ("topics",), "org": ("organisation",)}
-COORD_SCALE = 0.9  # Whoosh's OrGroup.factory(0.9): reward documents that match more words
 
 Expander = Callable[[str, str], list[str]]  # (field, prefix) -> terms in the index
+
+
+class UnionOr(wq.Or):  # type: ignore[misc]
+    """Whoosh's ``Or`` that always uses the binary tree of union matchers.
+
+    Whoosh 2.7.4 picks an "array" matcher for indexes under 5,000 documents; with a result
+    limit it drops documents (``pressure ulcer`` with limit=3 missed the best match), so the
+    top hits depended on the page size. The union tree scores every match.
+    """
+
+    matcher_type = wq.Or.DEFAULT_MATCHER
 
 
 class QueryError(ValueError):
@@ -148,7 +158,7 @@ class _Parser:
                 negatives += excluded
             else:
                 must: wq.Query = wq.And(required) if len(required) > 1 else required[0]
-                positives.append(wq.AndNot(must, wq.Or(excluded)) if excluded else must)
+                positives.append(wq.AndNot(must, UnionOr(excluded)) if excluded else must)
         return positives, negatives
 
     def unary(self) -> tuple[bool, wq.Query | None]:
@@ -254,7 +264,7 @@ def _any(subs: list[wq.Query]) -> wq.Query | None:
     subs = [s for s in subs if s is not None and s is not wq.NullQuery]
     if not subs:
         return None
-    return subs[0] if len(subs) == 1 else wq.Or(subs)
+    return subs[0] if len(subs) == 1 else UnionOr(subs)
 
 
 def _combine(positives: list[wq.Query], negatives: list[wq.Query]) -> wq.Query | None:
@@ -264,9 +274,12 @@ def _combine(positives: list[wq.Query], negatives: list[wq.Query]) -> wq.Query |
     elif len(positives) == 1:
         positive = positives[0]
     else:
-        positive = wq.Or(positives, scale=COORD_SCALE)
+        # A plain sum: BM25F adds each matching word's score, so a document that matches more
+        # of the words ranks higher. Whoosh's coordination bonus (OrGroup.factory) is not
+        # used: under a result limit its scores changed with the page size.
+        positive = UnionOr(positives)
     if negatives:
-        return wq.AndNot(positive, wq.Or(negatives))
+        return wq.AndNot(positive, UnionOr(negatives))
     return positive if positives else None
 
 

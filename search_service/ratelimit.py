@@ -33,6 +33,8 @@ log = logging.getLogger("impact_search.ratelimit")
 BUDGETS: dict[str, str] = {
     "api.search_view": "search",
     "widget.embed": "search",  # the iframe widget runs the same search
+    "pages.search_page": "search",
+    "pages.similar_page": "similar",
     "api.case_similar_view": "similar",
     "api.draft_similar_view": "similar",
     "api.suggest_view": "suggest",

@@ -241,6 +241,11 @@ def check_cost(generation: Generation, parsed: ParsedQuery) -> None:
 
 
 def search(generation: Generation, params: SearchParams) -> SearchPage:
+    with generation.fulltext.lock:
+        return _search(generation, params)
+
+
+def _search(generation: Generation, params: SearchParams) -> SearchPage:
     started = time.perf_counter()
     columns = generation.columns
     parsed = parse_query(params.q, _expander(generation))

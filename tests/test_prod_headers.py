@@ -17,11 +17,10 @@ PATHS = ["/api/v1/search?q=falls", "/api/v1/health", "/api/v1/nowhere",
 def test_every_response_has_the_headers(client: FlaskClient, path: str) -> None:
     response = client.get(path)
     assert response.headers["X-Content-Type-Options"] == "nosniff"
-    assert response.headers["Referrer-Policy"] == "strict-origin-when-cross-origin"
+    # Queries and drafts travel in URLs: no other site may be told them.
+    assert response.headers["Referrer-Policy"] in ("same-origin", "no-referrer")
     assert "Strict-Transport-Security" not in response.headers  # off unless configured
-    if path.startswith("/api/"):
-        csp = response.headers["Content-Security-Policy"]
-        assert "default-src 'none'" in csp and "frame-ancestors 'none'" in csp
+    assert "default-src 'none'" in response.headers["Content-Security-Policy"]
 
 
 def test_post_errors_have_them_too(client: FlaskClient) -> None:

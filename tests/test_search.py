@@ -146,3 +146,13 @@ def test_snippets_highlight_query_terms(generation: Generation) -> None:
     page = search(generation, SearchParams(q="sepsis"))
     assert all("<mark>" in h.snippet for h in page.hits)
     assert all("<mark>" not in h.summary for h in page.hits)
+
+
+@pytest.mark.parametrize("q", ["pressure ulcer", "falls older people", "sepsis OR dementia",
+                               "evidence review", "diab* foot", "care -home"])
+def test_top_hits_do_not_depend_on_the_page_size(generation: Generation, q: str) -> None:
+    # Whoosh 2.7.4's array union matcher dropped documents under a result limit.
+    everything = [h.id for h in search(generation, SearchParams(q=q, per_page=100)).hits]
+    for per_page in (1, 3, 7):
+        page = search(generation, SearchParams(q=q, per_page=per_page))
+        assert [h.id for h in page.hits] == everything[:per_page]

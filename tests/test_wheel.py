@@ -43,6 +43,10 @@ def test_wheel_contains_the_bundled_data(installed: Path) -> None:
     assert (installed / "indexer" / "_data" / "corpus" / "schema.json").exists()
     assert len(list((installed / "indexer" / "_data" / "corpus" / "cases").glob("*.json"))) == 200
     assert (installed / "search_service" / "_data" / "web").is_dir()
+    # The pages' design system (copied from npm by `make assets`) and templates travel too.
+    web = installed / "search_service" / "_data" / "web"
+    assert (web / "vendor" / "nhsuk-frontend" / "nhsuk-frontend.min.css").exists()
+    assert (installed / "search_service" / "templates" / "pages" / "search.html").exists()
 
 
 def _free_port() -> int:

@@ -1,0 +1,134 @@
+"""The HTML pages: search, a case study, "similar impact" for a draft, and about.
+
+Thin views over the same Flask-free functions as the JSON API (:mod:`search_service.search`,
+:mod:`search_service.similar`, :mod:`search_service.browse`); only the renderer differs. Each page
+names its JSON twin in a ``Link: <...>; rel="alternate"`` header. Pages are built on the NHS.UK
+design system (``nhsuk-frontend-jinja`` macros, ``nhsuk-frontend`` CSS and JS served from
+``web/vendor``) and run under the strict policy of :mod:`search_service.security`: no inline
+script or style, nothing from other origins.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+from urllib.parse import urlencode
+
+from flask import Blueprint, Flask, Response, make_response, render_template, request
+from jinja2 import ChainableUndefined, ChoiceLoader, PackageLoader
+
+from search_service import browse, page_models, similar
+from search_service import search as search_module
+from search_service.app import current_generation
+from search_service.params import Filters, ParameterError, SearchParams
+from search_service.similar import MAX_DRAFT_CHARS
+
+__all__ = ["bp", "init_app", "SERVICE_NAME"]
+
+SERVICE_NAME = "Library impact case study search"
+DRAFT_K = 10
+
+bp = Blueprint("pages", __name__, template_folder="templates")
+
+
+def _args() -> dict[str, list[str]]:
+    return {k: request.args.getlist(k) for k in request.args}
+
+
+def _organisations() -> list[str]:
+    return current_generation().columns.keys["organisation"]
+
+
+def _page(template: str, twin: str, **context: Any) -> Response:
+    response = make_response(render_template(template, twin=twin, **context))
+    response.headers["Link"] = f'<{twin}>; rel="alternate"; type="application/json"'
+    return response
+
+
+@bp.get("/")
+def search_page() -> Response:
+    params = SearchParams.from_args(_args(), _organisations())
+    page = search_module.search(current_generation(), params)
+    query = urlencode(page_models.query_pairs(params))
+    return _page(
+        "pages/search.html", f"/api/v1/search?{query}" if query else "/api/v1/search",
+        page=page, params=params, groups=page_models.facet_groups(page),
+        active=page_models.active_filters(page),
+        clear_all=page_models.clear_all_url(params),
+        pagination=page_models.pagination(page),
+        did_you_mean_url=page_models.search_url(replace(params, q=page.did_you_mean, page=1))
+        if page.did_you_mean else None,
+        newest_first=not params.q.strip() and params.sort == "relevance",
+    )
+
+
+@bp.get("/cases/<case_id>")
+def case_page(case_id: str) -> Response:
+    generation = current_generation()
+    case = browse.get_case(generation, case_id)
+    related = similar.similar_to_case(generation, case_id, k=5)
+    return _page("pages/case.html", f"/api/v1/cases/{case_id}", case=case, related=related,
+                 headline=page_models.headline(case))
+
+
+def _draft_form() -> tuple[str, int, Filters]:
+    source = request.form if request.method == "POST" else request.args
+    text = source.get("text", "")
+    raw_k = source.get("k", "") or str(DRAFT_K)
+    try:
+        k = int(raw_k)
+    except ValueError:
+        raise ParameterError("k", f"{raw_k[:40]!r} is not a whole number") from None
+    facets = {k_: source.getlist(k_) for k_ in source if k_ not in ("text", "k")}
+    return text, k, Filters.from_args(facets, _organisations())
+
+
+@bp.route("/similar", methods=["GET", "POST"])
+def similar_page() -> Response:
+    # The draft arrives by POST (the form's method) or GET, is analysed in memory and never
+    # stored or logged; no-store keeps it out of caches.
+    text, k, filters = _draft_form()
+    result = None
+    error = None
+    if text.strip():
+        try:
+            result = similar.similar_to_text(current_generation(), text, k, filters)
+        except ParameterError as problem:
+            error = str(problem).partition(": ")[2]
+    elif request.method == "POST":
+        error = "Paste the draft's title and a few sentences"
+    overview = browse.facet_overview(current_generation())
+    response = _page("pages/similar.html", "/api/v1/similar", text=text, result=result,
+                     error=error, filters=filters, overview=overview,
+                     max_chars=MAX_DRAFT_CHARS, k=k)
+    response.headers["Cache-Control"] = "no-store"
+    if error:
+        response.status_code = 400
+    return response
+
+
+@bp.get("/about")
+def about_page() -> Response:
+    overview = browse.facet_overview(current_generation())
+    return _page("pages/about.html", "/api/v1/facets", overview=overview)
+
+
+def render_error(status: int, message: str) -> Response:
+    titles = {400: "There is a problem with the request", 404: "Page not found",
+              405: "Method not allowed", 413: "The request is too large",
+              503: "The search is not available"}
+    title = titles.get(status, "Sorry, there is a problem with the service")
+    return make_response(render_template("pages/error.html", status=status, title=title,
+                                         message=message), status)
+
+
+def init_app(app: Flask) -> None:
+    # The design system's macros come from the nhsuk-frontend-jinja package; their optional
+    # parameters need ChainableUndefined (see that package's README).
+    env = app.jinja_env
+    env.undefined = ChainableUndefined
+    env.loader = ChoiceLoader([env.loader or app.create_global_jinja_loader(),
+                               PackageLoader("nhsuk_frontend_jinja")])
+    env.globals.update(service_name=SERVICE_NAME)
+    app.extensions["html_error_renderer"] = render_error
+    app.register_blueprint(bp)
