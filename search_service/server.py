@@ -6,10 +6,11 @@ which opens the index on the first request) is created in each worker after the 
 another. Each worker keeps its searcher and checks the ``CURRENT`` pointer on every request,
 so a rebuild is picked up on the next request without a restart.
 
-Workers are gunicorn's ``sync`` kind, one request at a time: a Whoosh searcher is not safe to
-share between threads (concurrent requests in one process read postings at each other's file
-offsets: "Block tag error", a 500), and nginx in front buffers slow clients, which is what
-threads would otherwise be for. Concurrency is the number of workers.
+Workers are gunicorn's ``sync`` kind, one request at a time. A Whoosh searcher is not safe
+to share between threads (under ``gthread`` the rebuild test got "Block tag error" 500s from
+readers seeking each other's file objects), so searcher use is serialised within a process
+anyway; threads would only queue. nginx in front buffers slow clients, which is what threads
+would otherwise be for. Concurrency is the number of workers.
 """
 
 from __future__ import annotations
