@@ -10,6 +10,7 @@ so the iframe and the element show the same results in the same order.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 from urllib.parse import urlencode
 
@@ -148,6 +149,13 @@ def element_attributes(args: dict[str, list[str]]) -> list[tuple[str, str]]:
     return [(name, value) for name, value in attrs if value]
 
 
+def _select_items(options: Iterable[tuple[str, str]], chosen: list[str]) -> list[dict[str, Any]]:
+    """A builder select's items for the design system's select macro, "Any" first."""
+    items: list[dict[str, Any]] = [{"value": "", "text": "Any"}]
+    items += [{"value": key, "text": label, "selected": key in chosen} for key, label in options]
+    return items
+
+
 @bp.get("/widget")
 def widget_page() -> Response:
     args = {k: request.args.getlist(k) for k in request.args}
@@ -155,8 +163,10 @@ def widget_page() -> Response:
     vocab = load_vocabularies()
     columns = current_generation().columns
     choices = {
-        spec.name: (list(zip(columns.keys[spec.name], columns.labels[spec.name], strict=True))
-                    if spec.vocabulary is None else list(vocab.tables[spec.vocabulary].items()))
+        spec.name: _select_items(
+            zip(columns.keys[spec.name], columns.labels[spec.name], strict=True)
+            if spec.vocabulary is None else vocab.tables[spec.vocabulary].items(),
+            args.get(spec.name, []))
         for spec in FACETS
     }
     attrs = element_attributes(args)

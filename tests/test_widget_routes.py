@@ -132,3 +132,23 @@ def test_widget_page_works_without_javascript(client: FlaskClient) -> None:
     assert "script-src http://localhost;\nconnect-src http://localhost;" in html
     policy = response.headers["Content-Security-Policy"]
     assert "script-src 'self'" in policy and "frame-ancestors 'none'" in policy
+
+
+def test_widget_page_is_in_the_site_layout_and_the_embed_is_not(client: FlaskClient) -> None:
+    widget = client.get("/widget").get_data(as_text=True)
+    assert 'class="nhsuk-header"' in widget and "nhsuk-footer" in widget
+    assert re.search(r'href="/widget" aria-current="page">\s*<strong[^>]*>Embed on your site',
+                     widget)
+    assert "<select class=\"nhsuk-select\" id=\"f-region\" name=\"region\"" in widget
+    about = client.get("/about").get_data(as_text=True)
+    assert re.search(r'href="/widget">\s*Embed on your site', about)  # in every page's menu
+    embed = client.get("/embed?q=falls").get_data(as_text=True)
+    assert "nhsuk-header" not in embed and "nhsuk-frontend" not in embed
+
+
+def test_widget_snippet_quotes_attribute_values_as_html(client: FlaskClient) -> None:
+    html = client.get('/widget?placeholder=Say+"hi"+%26+<go>').get_data(as_text=True)
+    # Shown escaped twice, so the copied text is valid HTML; the live preview's attribute
+    # is escaped once.
+    assert 'placeholder="Say &amp;#34;hi&amp;#34; &amp;amp; &amp;lt;go&amp;gt;"' in html
+    assert '<impact-search placeholder="Say &#34;hi&#34; &amp; &lt;go&gt;">' in html

@@ -66,11 +66,25 @@ def test_no_wcag_violations(page: Any, live_server: Any, state: str) -> None:
     assert axe_violations(page) == []
 
 
+def open_widget_preview_with_results(page: Any, base: str) -> None:
+    # The owners' page with results in its live preview (which scrolls inside its frame on
+    # a desktop).
+    page.goto(base + "/widget?region=north_west&mode=boost")
+    page.locator("#preview impact-search input[type=search]").press_sequentially("falls")
+    page.locator("#preview impact-search .group-label").first.wait_for()
+
+
 @pytest.mark.parametrize("width", [375, 1280])
+@pytest.mark.parametrize("open_page", [
+    lambda page, base: page.goto(base + "/?q=falls&sector=acute"),
+    lambda page, base: page.goto(base + "/widget"),
+    open_widget_preview_with_results,
+], ids=["search", "widget", "widget preview"])
 def test_no_wcag_violations_at_phone_and_desktop_widths(page: Any, live_server: Any,
-                                                        width: int) -> None:
+                                                        width: int, open_page: Any) -> None:
     page.set_viewport_size({"width": width, "height": 800})
-    page.goto(live_server.url + "/?q=falls&sector=acute")
+    open_page(page, live_server.url)
+    page.wait_for_load_state("networkidle")
     assert axe_violations(page) == []
 
 

@@ -48,17 +48,17 @@ def test_builder_writes_the_snippet_and_updates_the_preview(page: Any, service: 
     page.get_by_label("Region").select_option("north_west")
     page.get_by_label("Show these first, then all others").check()
     page.get_by_label("Results shown (1 to 20)").fill("7")
-    snippet = page.locator("#snippet-element").inner_text()
+    snippet = page.locator("#snippet-element code").inner_text()
     assert f'<script src="{service}/widget/v1/impact-search.js" defer></script>' in snippet
     assert '<impact-search region="north_west" mode="boost" per-page="7">' in snippet
-    iframe = page.locator("#snippet-iframe").inner_text()
+    iframe = page.locator("#snippet-iframe code").inner_text()
     assert f"{service}/embed?region=north_west&amp;mode=boost&amp;per_page=7" in iframe
     preview = page.locator("#preview impact-search")
     assert preview.get_attribute("region") == "north_west"
     assert preview.get_attribute("mode") == "boost"
     preview.locator("input[type=search]").press_sequentially("falls")
     page.locator("#preview impact-search .group-label").first.wait_for()
-    policy = page.locator("#policy-element").inner_text()
+    policy = page.locator("#policy-element code").inner_text()
     assert policy.splitlines() == [f"script-src {service};", f"connect-src {service};",
                                    f"style-src {service};"]
     assert run_axe(page, page.problems)["violations"] == []

@@ -35,7 +35,7 @@
   function update() {
     var attrs = attributes();
     var written = attrs.map(function (a) { return ' ' + a[0] + '="' + quote(a[1]) + '"'; }).join('');
-    document.getElementById('snippet-element').textContent =
+    document.querySelector('#snippet-element code').textContent =
       '<script src="' + service + '/widget/v1/impact-search.js" defer></script>\n' +
       '<impact-search' + written + '>\n' +
       '  <a href="' + service + '/">Search NHS library impact case studies</a>\n' +
@@ -45,7 +45,7 @@
       if (a[0] !== 'placeholder') query.append(a[0] === 'per-page' ? 'per_page' : a[0], a[1]);
     });
     var search = query.toString();
-    document.getElementById('snippet-iframe').textContent =
+    document.querySelector('#snippet-iframe code').textContent =
       '<iframe src="' + quote(service + '/embed' + (search ? '?' + search : '')) +
       '" title="Search NHS library impact case studies" width="100%" height="600"></iframe>';
     // Change the live element in place: it re-runs its search, and what was typed stays.
