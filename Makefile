@@ -45,8 +45,10 @@ serve-prod: install
 	$(BIN)/impact-search serve --prod --host $(HOST) --port $(PORT)
 
 # Known vulnerabilities in the pinned dependencies (needs PyPI's JSON API on the network).
+# Fails on a known vulnerability; pins whose data cannot be fetched are listed, not failed
+# (see README: "Dependency audit").
 audit: install-test
-	$(BIN)/pip-audit --strict --progress-spinner off --vulnerability-service pypi \
+	$(BIN)/pip-audit --progress-spinner off --vulnerability-service pypi \
 		--no-deps --disable-pip -r constraints.txt
 
 lint: install-test
