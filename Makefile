@@ -6,7 +6,7 @@ PIP := $(BIN)/python -m pip
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test lint typecheck unit install install-test assets wheel screenshots clean bench install-bench
+.PHONY: run serve-prod audit test lint typecheck unit install install-test assets wheel screenshots clean bench install-bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -43,6 +43,18 @@ assets: web/vendor/nhsuk-frontend/VERSION
 run: install assets
 	$(BIN)/impact-search index --if-missing
 	$(BIN)/impact-search serve --host $(HOST) --port $(PORT)
+
+# Production: gunicorn worker processes; put nginx in front (see the README).
+serve-prod: install
+	$(BIN)/impact-search index --if-missing
+	$(BIN)/impact-search serve --prod --host $(HOST) --port $(PORT)
+
+# Known vulnerabilities in the pinned dependencies (needs PyPI's JSON API on the network).
+# Fails on a known vulnerability; pins whose data cannot be fetched are listed, not failed
+# (see README: "Dependency audit").
+audit: install-test
+	$(BIN)/pip-audit --progress-spinner off --vulnerability-service pypi \
+		--no-deps --disable-pip -r constraints.txt
 
 lint: install-test
 	$(BIN)/ruff check indexer search_service tests bench scripts

@@ -120,8 +120,26 @@ def index(corpus: Path | None, index_dir: Path | None, skip_invalid: bool, procs
 @_index_option
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
-def serve(index_dir: Path | None, host: str, port: int) -> None:
-    """Serve the site and API (Flask's server; see the README for production)."""
+@click.option("--prod", is_flag=True,
+              help="Serve with gunicorn worker processes (see the README for nginx).")
+@click.option("--workers", default=(os.cpu_count() or 1) * 2 + 1, show_default="2 x cores + 1",
+              type=click.IntRange(1, 64),
+              help="With --prod: worker processes, each answering one request at a time.")
+@click.option("--timeout", default=30, show_default=True, type=click.IntRange(5, 600),
+              help="With --prod: seconds before a stuck worker is restarted.")
+def serve(index_dir: Path | None, host: str, port: int, prod: bool, workers: int,
+          timeout: int) -> None:
+    """Serve the site and API (Flask's server, or gunicorn with --prod)."""
+    if prod:
+        # Before anything imports prometheus_client: its multiprocess mode is chosen at import.
+        from search_service.server import prepare_metrics_dir, serve_prod
+
+        prepare_metrics_dir()
+        index_dir = index_dir or default_index_dir()
+        # Check the index in the master, then close it: workers open their own after the fork.
+        _require_index(str(index_dir)).close()
+        serve_prod({"INDEX_DIR": str(index_dir)}, host, port, workers, timeout)
+        return
     from search_service import create_app
 
     config = {"INDEX_DIR": str(index_dir)} if index_dir else None

@@ -8,23 +8,82 @@ Layout of an index folder::
       g-20261120T101500-9f8e/   the previous one, kept as a fallback
       .build-.../           a build in progress (or one that was killed: removed later)
 
-A build writes into a ``.build-*`` folder, fsyncs every file, renames it to ``g-*`` and then
+A build writes into a ``.build-*`` folder, records the SHA-256 of every file in
+``checksums.sha256`` (``sha256sum -c`` format), fsyncs every file, renames it to ``g-*`` and then
 replaces ``CURRENT``. A killed build therefore never touches the live generation; Whoosh itself
-never fsyncs, so without this a crash could leave the only index unopenable.
+never fsyncs, so without this a crash could leave the only index unopenable. Readers call
+:func:`verify` before opening a generation, so a truncated or flipped byte anywhere (including
+Whoosh's pickled table of contents) is caught before any of it is parsed.
+
+Only folders this module created (``g-*`` under the configured index folder, with a
+``checksums.sha256`` written at build time) are ever opened.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import os
+import re
 import shutil
 import uuid
 from pathlib import Path
 
-__all__ = ["live_generation", "generations", "new_build_dir", "publish", "read_current"]
+from indexer.manifest import IndexProblem
+
+__all__ = ["live_generation", "generations", "new_build_dir", "publish", "read_current",
+           "verify", "DamagedGenerationError", "CHECKSUMS"]
 
 CURRENT = "CURRENT"
-KEEP = 2  # the live generation and one fallback
+CHECKSUMS = "checksums.sha256"
+_LINE = re.compile(r"([0-9a-f]{64})  (\S[^\n]*)")
+
+
+class DamagedGenerationError(IndexProblem):
+    """A file of a generation is missing, extra, truncated or changed since it was built."""
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        while chunk := handle.read(1 << 20):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _files(directory: Path) -> list[str]:
+    return sorted(p.relative_to(directory).as_posix() for p in directory.rglob("*")
+                  if p.is_file() and p.name != CHECKSUMS)
+
+
+def write_checksums(directory: Path) -> None:
+    lines = [f"{_sha256(directory / name)}  {name}\n" for name in _files(directory)]
+    (directory / CHECKSUMS).write_text("".join(lines), encoding="utf-8")
+
+
+def verify(directory: Path) -> None:
+    """Raise :class:`DamagedGenerationError` unless every file matches its recorded SHA-256.
+
+    The list is parsed strictly, so any changed byte in it is caught too.
+    """
+    try:
+        text = (directory / CHECKSUMS).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise DamagedGenerationError(f"{directory.name}: cannot read {CHECKSUMS} ({exc})") from None
+    expected: dict[str, str] = {}
+    for number, line in enumerate(text.splitlines(keepends=True), start=1):
+        match = _LINE.fullmatch(line.removesuffix("\n"))
+        if match is None or not line.endswith("\n"):
+            raise DamagedGenerationError(f"{directory.name}: {CHECKSUMS} line {number} is damaged")
+        expected[match.group(2)] = match.group(1)
+    found = _files(directory)
+    if sorted(expected) != found:
+        odd = sorted(set(expected) ^ set(found))
+        raise DamagedGenerationError(f"{directory.name}: files missing or unexpected: "
+                                     f"{', '.join(odd[:5])}")
+    for name, digest in expected.items():
+        if _sha256(directory / name) != digest:
+            raise DamagedGenerationError(f"{directory.name}: {name} is damaged (checksum differs)")
 
 
 def _fsync_path(path: Path) -> None:
@@ -82,20 +141,26 @@ def _pid_alive(pid: int) -> bool:
 
 
 def _remove_abandoned_builds(root: Path) -> None:
-    for path in root.glob(".build-*"):
+    """Remove what a killed build left: its ``.build-*`` folder and its pointer temp file."""
+    for path in [*root.glob(".build-*"), *root.glob(f".{CURRENT}.*.tmp")]:
         try:
-            pid = int(path.name.split("-")[1])
+            pid = int(path.name.split("-")[1] if path.is_dir() else path.name.split(".")[2])
         except (IndexError, ValueError):
             pid = -1
         if pid == os.getpid() or (pid > 0 and _pid_alive(pid)):
             continue
-        shutil.rmtree(path, ignore_errors=True)
+        if path.is_dir():
+            shutil.rmtree(path, ignore_errors=True)
+        else:
+            path.unlink(missing_ok=True)
 
 
 def publish(root: Path, build_dir: Path) -> Path:
     """Make ``build_dir`` the live generation; keep one previous; return the new path."""
     stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S%f")
     target = root / f"g-{stamp}-{uuid.uuid4().hex[:6]}"
+    previous = read_current(root)
+    write_checksums(build_dir)
     fsync_tree(build_dir)
     os.rename(build_dir, target)
     _fsync_path(root)
@@ -106,6 +171,10 @@ def publish(root: Path, build_dir: Path) -> Path:
         os.fsync(handle.fileno())
     os.replace(pointer, root / CURRENT)
     _fsync_path(root)
-    for old in generations(root)[KEEP:]:
-        shutil.rmtree(old, ignore_errors=True)
+    # Keep exactly the new live generation and the one it replaced. A generation that a killed
+    # build renamed into place but never made live is newer than the previous one by name, so
+    # "newest two" would keep it and delete the real fallback.
+    for old in generations(root):
+        if old.name not in (target.name, previous):
+            shutil.rmtree(old, ignore_errors=True)
     return target

@@ -9,7 +9,7 @@ from typing import Any
 from flask import Flask, current_app
 
 from indexer.paths import web_dir
-from search_service import errors, security
+from search_service import errors, production, security
 from search_service.live import Generation, LiveIndex
 from search_service.settings import defaults
 
@@ -31,6 +31,7 @@ def make_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.extensions["live_index"] = LiveIndex(Path(app.config["INDEX_DIR"]))
 
     errors.init_app(app)
+    production.init_app(app)
     security.init_app(app)
     from search_service import api, cors, pages, widget
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
-from flask import Flask, Response, jsonify, request
+from flask import Flask, Response, current_app, jsonify, request
 from werkzeug.exceptions import HTTPException
 
 from indexer.manifest import IndexProblem
@@ -38,7 +38,8 @@ def error_status(error: BaseException) -> tuple[int, str]:
         messages = {
             404: "There is no page or API endpoint at this address.",
             405: f"{request.method} is not allowed here.",
-            413: "The request body is too large.",
+            413: "The request body is too large: the limit is "
+                 f"{current_app.config['MAX_CONTENT_LENGTH']:,} bytes.",
         }
         return code, messages.get(code, error.description or error.name)
     return 500, "Something went wrong on our side. It has been logged; please try again."
@@ -52,8 +53,6 @@ def handle(error: Exception) -> Response:
     status, message = error_status(error)
     if status >= 500 and not isinstance(error, IndexProblem):
         log.exception("unhandled error on %s %s", request.method, request.path)
-    from flask import current_app
-
     renderer: HtmlRenderer | None = current_app.extensions.get("html_error_renderer")
     if renderer is not None and not wants_json():
         response = renderer(status, message)

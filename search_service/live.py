@@ -17,7 +17,7 @@ from typing import Any
 
 from indexer.facets import FacetColumns, load_columns
 from indexer.fulltext import FullText, open_fulltext
-from indexer.generations import generations, read_current
+from indexer.generations import generations, read_current, verify
 from indexer.manifest import IndexMissingError, IndexProblem, Manifest, read_manifest
 from indexer.similarity import SimilarityIndex, load_similarity
 from indexer.store import RecordStore
@@ -46,8 +46,13 @@ class Generation:
 
 
 def open_generation(path: Path) -> Generation:
-    """Open every part of one generation; raises if any part is missing or damaged."""
-    manifest = read_manifest(path)
+    """Open every part of one generation; raises if any part is missing or damaged.
+
+    The checksums are verified before anything but the JSON manifest is read, so nothing
+    damaged (least of all Whoosh's pickled table of contents) is parsed.
+    """
+    manifest = read_manifest(path)  # JSON, safe to read first: an old format says so
+    verify(path)
     fulltext = open_fulltext(path / "fulltext")
     try:
         generation = Generation(
@@ -107,8 +112,9 @@ class LiveIndex:
         self._generation, self._pointer = fresh, pointer
 
     def _fallback(self, pointer: str, error: Exception) -> Generation:
-        reason = f"generation {pointer} could not be opened ({type(error).__name__}: {error})"
-        log.error("%s; run `%s --index %s` to rebuild", reason, REBUILD_HINT, self.root)
+        reason = (f"generation {pointer} could not be opened ({type(error).__name__}: {error}); "
+                  f"rebuild with `{REBUILD_HINT} --index {self.root}`")
+        log.error("%s", reason)
         if self._generation is not None and self._generation.name != pointer:
             self.degraded = f"{reason}; serving {self._generation.name}"
             return self._generation
@@ -121,9 +127,9 @@ class LiveIndex:
                 continue
             self.degraded = f"{reason}; serving {candidate.name}"
             return older
-        if isinstance(error, IndexProblem):
-            raise error
-        raise IndexProblem(f"{reason}. Run `{REBUILD_HINT} --index {self.root}` to rebuild.")
+        # Keep the error's kind (format, missing, damaged) for callers that tell them apart.
+        kind = type(error) if isinstance(error, IndexProblem) else IndexProblem
+        raise kind(f"{reason}; no older generation opens either") from error
 
     def close(self) -> None:
         with self._lock:

@@ -46,7 +46,9 @@ def _json(schema: dict[str, Any], description: str = "OK") -> dict[str, Any]:
 
 _ERRORS = {str(code): _json(_ref("Error"), text) for code, text in (
     (400, "Invalid parameter or query over a bound"), (404, "Not found"),
-    (413, "Request body too large"), (503, "Index unavailable"))}
+    (413, "Request body too large"),
+    (429, "Too many requests from this address: see Retry-After and RateLimit-* headers"),
+    (503, "Index unavailable"))}
 
 _KEY_LABEL = {"type": "object", "required": ["key", "label"],
               "properties": {"key": {"type": "string"}, "label": {"type": "string"}}}

@@ -116,6 +116,8 @@ class _Parser:
         return self.tokens[self.i] if self.i < len(self.tokens) else None
 
     def take(self) -> tuple[str, str]:
+        if self.i >= len(self.tokens):  # an operator at the end: "falls AND"
+            raise _Fallback
         token = self.tokens[self.i]
         self.i += 1
         return token
@@ -300,6 +302,8 @@ def parse_query(text: str, expand: Expander) -> ParsedQuery:
     except _Fallback:
         parsed.notice("We could not read the query's operators or brackets, so we "
                               "searched for its words instead.")
+        # Split phrases before dropping operators: the phrase "a AND b" must not bring an
+        # operator back into the plain-words parse.
         plain = [w for k, v in tokens if k in ("word", "phrase") for w in v.split()
                  if w not in ("AND", "OR", "NOT")]
         parsed.terms.clear()

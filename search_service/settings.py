@@ -20,14 +20,37 @@ class Setting:
 SETTINGS: tuple[Setting, ...] = (
     Setting("INDEX_DIR", None, "Folder of index generations; default: index/ in the instance "
             "folder. Environment: IMPACT_SEARCH_INDEX_DIR."),
-    Setting("MAX_CONTENT_LENGTH", 64 * 1024, "Largest request body in bytes (a 20,000-character "
-            "draft plus JSON fits); larger bodies get 413."),
+    Setting("MAX_CONTENT_LENGTH", 256 * 1024, "Largest request body in bytes; larger bodies get "
+            "413. A 20,000-character draft fits even when every character is JSON-escaped "
+            "(up to 12 bytes each for characters outside the BMP would not, and gets 413)."),
     Setting("CORS_ORIGINS", "*", "Origins allowed to read the API cross-origin (GET, no "
             "credentials): '*' or a space-separated list."),
     Setting("FRAME_ANCESTORS", "https:", "Who may frame /embed: a CSP frame-ancestors source "
             "list (default: any https origin)."),
     Setting("CACHE_MAX_AGE", 60, "Seconds that API responses may be cached by browsers and "
             "proxies; ETags change with the index generation."),
+)
+
+
+# Production: see "Running in production" in the README for the reasoning behind the numbers.
+SETTINGS += (
+    Setting("RATELIMIT_ENABLED", True, "Rate limit per client address (429 when exceeded)."),
+    Setting("RATELIMIT_STORAGE_URI", "memory://", "Where rate-limit counts live. memory:// "
+            "counts per worker process; with several gunicorn workers use a shared store, "
+            "e.g. redis://localhost:6379/0."),
+    Setting("RATELIMIT_SEARCH", "120/minute;2000/hour", "Search budget per client address "
+            "(API search, and the search pages and widget when they register)."),
+    Setting("RATELIMIT_SIMILAR", "30/minute;500/hour", "'Similar impact' budget per client "
+            "address (case and draft), the costliest query."),
+    Setting("RATELIMIT_SUGGEST", "600/minute;10000/hour", "Type-ahead suggestion budget per "
+            "client address (several requests per typed query)."),
+    Setting("TRUSTED_PROXIES", 0, "Reverse proxies in front of the app (nginx: 1). Their "
+            "X-Forwarded-For/-Proto/-Host are believed (ProxyFix), so rate limits count the "
+            "real client. Leave 0 when clients reach the app directly."),
+    Setting("HSTS_MAX_AGE", 0, "Strict-Transport-Security max-age in seconds; 0 (default) sends "
+            "none. Set it (e.g. 31536000) only when every request arrives over TLS."),
+    Setting("METRICS_ENABLED", True, "Serve Prometheus metrics at /metrics (restrict it to "
+            "your monitoring in the reverse proxy)."),
 )
 
 
