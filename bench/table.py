@@ -11,9 +11,7 @@ RESULTS = Path(__file__).with_name("results")
 
 def _latest() -> list[dict]:  # type: ignore[type-arg]
     by_size: dict[int, tuple[str, dict]] = {}  # type: ignore[type-arg]
-    for path in sorted(RESULTS.glob("*-*.json")):
-        if path.stem.startswith("nfcorpus"):
-            continue
+    for path in sorted(RESULTS.glob("[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]-*.json")):
         data = json.loads(path.read_text(encoding="utf-8"))
         by_size[data["size"]] = (path.name, data)
     return [data for _, (_, data) in sorted(by_size.items())]
@@ -26,10 +24,15 @@ def speed_table() -> str:
     def row(label: str, cell) -> None:  # type: ignore[no-untyped-def]
         rows.append(f"| {label} | " + " | ".join(cell(r) for r in _latest()) + " |")
 
-    for i, procs in enumerate(("1", "2")):
-        row(f"build, --procs {procs}: wall (CPU) s, peak RSS MB",
-            lambda r, i=i: (f"{r['build'][i]['wall_s']:.0f} ({r['build'][i]['user_s']:.0f}), "
-                            f"{r['build'][i]['peak_rss_mb']:.0f}") if len(r["build"]) > i else "-")
+    def build(r, procs: int) -> str:  # type: ignore[no-untyped-def]
+        found = [b for b in r["build"] if b["procs"] == procs]
+        if not found:
+            return "-"
+        b = found[0]
+        return f"{b['wall_s']:.0f} ({b['user_s']:.0f}), {b['peak_rss_mb']:.0f}"
+
+    for procs in (1, 2):
+        row(f"build, --procs {procs}: wall (CPU) s, peak RSS MB", lambda r, p=procs: build(r, p))
     for key, label in (("search", "search p50 / p95 / p99 ms (facets + snippets)"),
                        ("similar_by_id", "similar by id p50 / p95 / p99 ms"),
                        ("similar_draft", "similar, 300-word draft p50 / p95 / p99 ms")):
