@@ -44,6 +44,11 @@ class TermScores:
         self._lock = threading.Lock()
         self._cache: OrderedDict[tuple[str, ...], tuple[np.ndarray, np.ndarray]] = OrderedDict()
 
+    def cached(self, field: str, text: str) -> bool:
+        """Whether this term's scores are held, so using it costs no walk of its postings."""
+        with self._lock:
+            return (field, text) in self._cache
+
     def get(self, field: str, text: str) -> tuple[np.ndarray, np.ndarray]:
         key = (field, text)
         with self._lock:

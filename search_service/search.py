@@ -23,7 +23,7 @@ from indexer.fulltext import FullText
 from search_service.live import Generation
 from search_service.params import Filters, SearchParams
 from search_service.query import Expander, ParsedQuery, QueryError, parse_query
-from search_service.scoring import evaluate
+from search_service.scoring import evaluate, term_scores
 from search_service.snippets import snippet
 
 __all__ = [
@@ -261,16 +261,22 @@ def _did_you_mean(generation: Generation, parsed: ParsedQuery) -> str | None:
 # Whoosh scores in pure Python, so time grows with the postings a query walks. On the
 # 20,000-document benchmark corpus 10,000 postings take about 0.4 s and 50,000 about 2 s; a
 # query of 32 very common words walks 200,000 (8 s). See bench/results/hostile-20k.json.
-MAX_POSTINGS = 40_000
+# Postings a query may walk that are not already cached: a first walk costs about 2.3 us a
+# posting here (300,000: about 0.7 s), a cached term nothing. At 100k case studies this still
+# lets "falls" (50,000) and "patient care" (283,000) through, and stops 16 common words
+# (1.8 million, 2.5 s).
+MAX_POSTINGS = 300_000
 
 
 def check_cost(generation: Generation, parsed: ParsedQuery) -> None:
-    """Refuse (400) a query whose words together occur in too many field postings."""
+    """Refuse (400) a query whose uncached words together occur in too many postings."""
     if parsed.query is None:
         return
-    reader = generation.fulltext.searcher.reader()
+    searcher = generation.fulltext.searcher
+    reader = searcher.reader()
+    cache = term_scores(searcher)
     cost = sum(reader.doc_frequency(name, text) for leaf in parsed.query.leaves()
-               for name, text in leaf.iter_all_terms())
+               for name, text in leaf.iter_all_terms() if not cache.cached(name, text))
     if cost > MAX_POSTINGS:
         raise QueryError(f"The query is too broad for this collection: its words occur in "
                          f"{cost:,} places; the limit is {MAX_POSTINGS:,}. Use fewer, more "
