@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 from whoosh import fields, index, scoring
-from whoosh.analysis import LowercaseFilter, RegexTokenizer, Token, Tokenizer
+from whoosh.analysis import Token, Tokenizer
 from whoosh.searching import Searcher
 
 from indexer.analysis import default_pipeline
@@ -99,9 +99,6 @@ def _schema() -> fields.Schema:
     return fields.Schema(
         id=fields.ID(stored=True, unique=True),
         ord=fields.NUMERIC(numtype=int, bits=32, signed=False, sortable=True),
-        # Unstemmed words, for "did you mean" suggestions only.
-        spell=fields.TEXT(analyzer=RegexTokenizer(r"[^\W\d_]{3,}") | LowercaseFilter(),
-                          phrase=False),
         **text,
     )
 
@@ -132,7 +129,6 @@ def build_fulltext(
                 topics=doc.topics,
                 body=doc.body,
                 organisation=doc.organisation,
-                spell="\n".join((doc.title, doc.summary, doc.topics, doc.body)),
             )
             if progress is not None:
                 progress(1)

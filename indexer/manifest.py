@@ -18,7 +18,8 @@ from typing import Any
 __all__ = ["FORMAT_VERSION", "Manifest", "IndexProblem", "IndexFormatError", "IndexMissingError",
            "read_manifest", "write_manifest", "library_versions"]
 
-FORMAT_VERSION = 1
+# 2: did-you-mean words moved out of Whoosh into similarity/words.json
+FORMAT_VERSION = 2
 FILENAME = "manifest.json"
 REBUILD = "impact-search index"
 

@@ -22,6 +22,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 
 from indexer.analysis import default_pipeline
 from indexer.documents import IndexDocument
+from indexer.spelling import count_words, save_words
 
 __all__ = ["SimilarityIndex", "build_similarity", "load_similarity", "PARAMS"]
 
@@ -130,6 +131,7 @@ def build_similarity(
         params=dict(PARAMS),
     )
     _save(directory, model, terms)
+    save_words(directory, count_words(surfaces))
     return model
 
 

@@ -68,9 +68,7 @@ def _correct(generation: Generation, text: str) -> str | None:
     words = text.split()
     if not words or len(words[-1]) < 4:
         return None
-    searcher = generation.fulltext.searcher
-    with generation.fulltext.lock:
-        if searcher.reader().frequency("spell", words[-1]):
-            return None
-        found = searcher.corrector("spell").suggest(words[-1], limit=1, maxdist=2, prefix=1)
-    return " ".join([*words[:-1], found[0]]) if found else None
+    if generation.speller.known(words[-1]):
+        return None
+    found = generation.speller.suggest(words[-1])
+    return " ".join([*words[:-1], found]) if found else None

@@ -20,6 +20,7 @@ from indexer.fulltext import FullText, open_fulltext
 from indexer.generations import generations, read_current, verify
 from indexer.manifest import IndexMissingError, IndexProblem, Manifest, read_manifest
 from indexer.similarity import SimilarityIndex, load_similarity
+from indexer.spelling import Speller, load_speller
 from indexer.store import RecordStore
 from indexer.suggest import load_suggestions
 
@@ -39,6 +40,7 @@ class Generation:
     columns: FacetColumns
     store: RecordStore
     suggestions: list[list[Any]]
+    speller: Speller
 
     def close(self) -> None:
         self.fulltext.close()
@@ -64,6 +66,7 @@ def open_generation(path: Path) -> Generation:
             columns=load_columns(path),
             store=RecordStore(path),
             suggestions=load_suggestions(path),
+            speller=load_speller(path / "similarity"),
         )
     except BaseException:
         fulltext.close()

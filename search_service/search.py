@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 from whoosh import query as wq
 
+from indexer.analysis import default_pipeline
 from indexer.corpus import load_vocabularies
 from indexer.facets import FACETS, FacetColumns
 from indexer.fulltext import FullText
@@ -244,16 +245,15 @@ def _top(generation: Generation, matches: Matches, selected: np.ndarray, sort: s
 
 
 def _did_you_mean(generation: Generation, parsed: ParsedQuery) -> str | None:
-    corrector = generation.fulltext.searcher.corrector("spell")
-    reader = generation.fulltext.searcher.reader()
+    stopwords = default_pipeline().stopwords
     changed = False
     words = []
     for word in parsed.words:
         folded = word.lower()
-        if len(folded) > 3 and not reader.frequency("spell", folded):
-            found = corrector.suggest(folded, limit=1, maxdist=2, prefix=1)
+        if len(folded) > 3 and folded not in stopwords and not generation.speller.known(folded):
+            found = generation.speller.suggest(folded)
             if found:
-                folded, changed = found[0], True
+                folded, changed = found, True
         words.append(folded)
     return " ".join(words) if changed else None
 

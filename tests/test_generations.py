@@ -9,7 +9,7 @@ import pytest
 from indexer import build as build_module
 from indexer.build import build_index
 from indexer.generations import generations, read_current
-from indexer.manifest import IndexFormatError, IndexMissingError
+from indexer.manifest import FORMAT_VERSION, IndexFormatError, IndexMissingError
 from search_service.live import LiveIndex, open_generation
 from tests.conftest import make_record, write_corpus
 
@@ -22,7 +22,7 @@ def _build(tmp_path: Path, ids: list[str]) -> Path:
 def test_manifest_records_what_was_built(tmp_path: Path) -> None:
     generation = _build(tmp_path, ["a", "b"])
     manifest = json.loads((generation / "manifest.json").read_text())
-    assert manifest["format_version"] == 1 and manifest["documents"] == 2
+    assert manifest["format_version"] == FORMAT_VERSION and manifest["documents"] == 2
     assert len(manifest["corpus_sha256"]) == 64
     assert {"whoosh", "scikit-learn", "numpy", "scipy", "nltk", "python"} <= set(
         manifest["versions"])

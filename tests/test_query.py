@@ -145,3 +145,8 @@ def test_no_operator_soup_raises_anything_but_a_bound(tiny: Generation, parts: l
         pass
 
 
+
+
+def test_stop_words_are_never_corrected(tiny: Generation) -> None:
+    page = search(tiny, SearchParams(q="with amputatons"))
+    assert page.did_you_mean == "with amputations"
