@@ -19,7 +19,7 @@ import click
 from indexer.build import InvalidCorpusError, build_index
 from indexer.corpus import load_corpus
 from indexer.generations import read_current
-from indexer.manifest import IndexProblem
+from indexer.manifest import IndexProblem, read_manifest
 from indexer.paths import corpus_dir
 
 DEFAULT_INSTANCE = Path("instance")
@@ -83,7 +83,7 @@ def index(corpus: Path | None, index_dir: Path | None, skip_invalid: bool, procs
 
     corpus = corpus or corpus_dir() / "cases"
     index_dir = index_dir or default_index_dir()
-    if if_missing and read_current(index_dir) is not None:
+    if if_missing and _usable_index(index_dir):
         click.echo(f"An index already exists in {index_dir}; not rebuilding.")
         return
     bars: list[Any] = []
@@ -114,6 +114,19 @@ def index(corpus: Path | None, index_dir: Path | None, skip_invalid: bool, procs
     click.echo(f"Indexed {report.documents} case studies in {report.seconds:.1f} s, "
                f"{size_mb:.1f} MB on disk ({len(report.skipped)} invalid skipped, "
                f"{report.withheld} withheld without consent) -> {report.generation}")
+
+
+def _usable_index(index_dir: Path) -> bool:
+    """A live generation this version can read (an old format is rebuilt, not served)."""
+    live = read_current(index_dir)
+    if live is None:
+        return False
+    try:
+        read_manifest(index_dir / live)
+    except IndexProblem as exc:
+        click.echo(f"Rebuilding: {exc}")
+        return False
+    return True
 
 
 @main.command()

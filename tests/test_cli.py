@@ -95,3 +95,17 @@ def test_index_if_missing_keeps_the_live_index(runner: CliRunner, tmp_path: Path
     first = read_current(tmp_path / "ix")
     again = runner.invoke(main, [*args, "--if-missing"])
     assert "not rebuilding" in again.output and read_current(tmp_path / "ix") == first
+
+
+def test_index_if_missing_rebuilds_an_index_of_an_old_format(runner: CliRunner,
+                                                            tmp_path: Path) -> None:
+    cases = write_corpus(tmp_path / "cases", [make_record(id="good")])
+    args = ["index", "--corpus", str(cases), "--index", str(tmp_path / "ix"), "--quiet"]
+    assert runner.invoke(main, args).exit_code == 0
+    first = read_current(tmp_path / "ix")
+    assert first is not None
+    manifest = tmp_path / "ix" / first / "manifest.json"
+    manifest.write_text(manifest.read_text().replace('"format_version": ', '"format_version": 9'))
+    again = runner.invoke(main, [*args, "--if-missing"])
+    assert again.exit_code == 0 and "Rebuilding" in again.output
+    assert read_current(tmp_path / "ix") != first

@@ -207,3 +207,17 @@ def test_did_you_mean_keeps_the_filters(client: FlaskClient) -> None:
     found = re.search(r'Did you mean <a href="([^"]+)">([^<]+)</a>', html)
     assert found, "a misspelling gets a suggestion"
     assert unescape(found.group(1)) == f"/?q={found.group(2)}&sector=acute"
+
+
+@pytest.mark.parametrize("url", ["/?q=falls&region=north_west&sector=acute",
+                                 "/cases/falls-bundle-evidence-review-northmoor", "/about"])
+def test_links_to_filtered_searches_are_nofollow(client: FlaskClient, url: str) -> None:
+    # Crawlers must not walk every facet combination (robots.txt also keeps them off "/?").
+    html = client.get(url).get_data(as_text=True)
+    links = re.findall(r"<a\b[^>]*>", html)
+    filtered = [a for a in links if re.search(r'href="/\?([^"]*&amp;)?(region|sector|'
+                                                r'impact_type|group_impacted|service_type|'
+                                                r'organisation|year_from)=', a)]
+    assert filtered, url
+    assert all('rel="nofollow"' in a for a in filtered), [a for a in filtered
+                                                           if "nofollow" not in a]
