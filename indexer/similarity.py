@@ -69,7 +69,9 @@ class SimilarityIndex:
         """Cosine of ``vector`` with every document."""
         # Sparse matrix times dense vector is one pass over the matrix; sparse times sparse
         # first works out the shape of a sparse result, which took longer than the product.
-        dense = np.zeros(self.matrix.shape[1], dtype=np.float64)
+        # The vector takes the matrix's float32: a float64 vector made scipy convert the whole
+        # matrix on every call (2.6x slower at 10k case studies).
+        dense = np.zeros(self.matrix.shape[1], dtype=self.matrix.dtype)
         dense[vector.indices] = vector.data
         return np.asarray(self.matrix @ dense, dtype=np.float64).ravel()
 
