@@ -158,11 +158,18 @@ def measure_http(index: Path, seconds: int = 15, connections: tuple[int, ...] = 
             "runs": runs, "best_under_p99_100ms": best}
 
 
-def run_size(size: int, work: Path, procs: tuple[int, ...], http: bool) -> dict[str, Any]:
+def run_size(size: int, work: Path, procs: tuple[int, ...], http: bool,
+             previous: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Measure one size; with ``previous`` (a results file), keep its build figures and
+    re-measure only the queries on the index already built (a 100k build takes 15 minutes)."""
     corpus = work / f"cases-{size}"
     if not corpus.is_dir():
         write_corpus(size, corpus, seed=0)
-    builds = [measure_build(corpus, work / f"index-{size}-p{p}", p) for p in procs]
+    if previous is None:
+        builds = [measure_build(corpus, work / f"index-{size}-p{p}", p) for p in procs]
+    else:
+        builds = [{**b, "git_commit": previous["git_commit"], "date": previous["date"]}
+                  for b in previous["build"]]
     index = work / f"index-{size}-p{procs[0]}"
     result: dict[str, Any] = {
         "size": size, "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
@@ -183,13 +190,18 @@ def main() -> None:
     parser.add_argument("--procs", default="1,2", help="Whoosh writer processes to try")
     parser.add_argument("--http-size", type=int, default=10000,
                         help="the size at which to measure HTTP throughput")
+    parser.add_argument("--keep-build", type=Path, default=None, metavar="RESULTS.json",
+                        help="re-measure queries only, keeping this file's build figures")
     args = parser.parse_args()
     args.work.mkdir(parents=True, exist_ok=True)
     out = HERE / "results"
     out.mkdir(exist_ok=True)
     procs = tuple(int(p) for p in args.procs.split(","))
     for size in (int(s) for s in args.sizes.split(",")):
-        result = run_size(size, args.work, procs, http=size == args.http_size)
+        previous = (json.loads(args.keep_build.read_text(encoding="utf-8"))
+                    if args.keep_build else None)
+        result = run_size(size, args.work, procs, http=size == args.http_size,
+                          previous=previous)
         path = out / f"{dt.date.today().isoformat()}-{size}.json"
         path.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
         print(json.dumps(result, indent=2))
