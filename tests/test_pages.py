@@ -133,7 +133,7 @@ def test_a_chosen_facet_value_stays_visible_at_count_zero(client: FlaskClient) -
 
 def test_active_filters_can_be_removed_one_at_a_time(client: FlaskClient) -> None:
     html = client.get("/?q=falls&sector=acute&has_savings=true").get_data(as_text=True)
-    removals = re.findall(r'class="app-filter-tag" href="([^"]+)"', html)
+    removals = re.findall(r'class="app-filter-tag" rel="nofollow" href="([^"]+)"', html)
     assert [unescape(u) for u in removals] == ["/?q=falls&has_savings=true",
                                                "/?q=falls&sector=acute"]
     assert 'href="/?q=falls">Clear all filters' in html
@@ -204,7 +204,7 @@ def test_query_fallbacks_are_explained(client: FlaskClient, url: str, notice: st
 
 def test_did_you_mean_keeps_the_filters(client: FlaskClient) -> None:
     html = client.get("/?q=sepsys&sector=acute").get_data(as_text=True)
-    found = re.search(r'Did you mean <a href="([^"]+)">([^<]+)</a>', html)
+    found = re.search(r'Did you mean <a rel="nofollow" href="([^"]+)">([^<]+)</a>', html)
     assert found, "a misspelling gets a suggestion"
     assert unescape(found.group(1)) == f"/?q={found.group(2)}&sector=acute"
 
