@@ -13,6 +13,7 @@ import json
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -78,20 +79,24 @@ class SimilarityIndex:
     def shared_terms(self, vector: sparse.csr_matrix, ordinal: int, limit: int = 6) -> list[str]:
         """Readable words of the terms that add most to the cosine of ``vector`` and a doc.
 
-        Words in more than a quarter of the collection ("evidence", "library") still count
-        in the score but are not offered as reasons: they would explain nothing.
+        Words in more than a quarter of the collection ("evidence", "library") and bare
+        numbers ("65") still count in the score but are not offered as reasons: they would
+        explain nothing.
         """
         product = vector.multiply(self.matrix.getrow(ordinal)).tocoo()
-        telling = self.idf[product.col] >= self._common_idf
+        telling = self._telling[product.col]
         cols, data = product.col[telling], product.data[telling]
         top = np.argsort(-data, kind="stable")[:limit]
         return [self.display[int(cols[i])] for i in top]
 
-    @property
-    def _common_idf(self) -> float:
-        # smooth idf of a term in exactly a quarter of the documents
+    @cached_property
+    def _telling(self) -> np.ndarray:
+        """Per column: may this term be shown as a reason?"""
         n = self.matrix.shape[0]
-        return float(np.log((1 + n) / (1 + n / 4)) + 1)
+        common_idf = float(np.log((1 + n) / (1 + n / 4)) + 1)  # a term in a quarter of docs
+        numeric = np.fromiter((not any(c.isalpha() for c in w) for w in self.display),
+                              dtype=bool, count=len(self.display))
+        return np.asarray((self.idf >= common_idf) & ~numeric)
 
 
 def _display_words(surfaces: dict[str, Counter[str]], terms: list[str]) -> list[str]:

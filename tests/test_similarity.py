@@ -108,3 +108,11 @@ def test_unknown_case_and_bad_k(generation: Generation) -> None:
         similar_to_case(generation, "falls-bundle-evidence-review-northmoor", 0)
     with pytest.raises(ParameterError, match="20,000"):
         similar_to_text(generation, "x" * 20_001)
+
+
+def test_bare_numbers_are_not_offered_as_reasons(generation: Generation) -> None:
+    terms = {t for case_id in ("falls-bundle-evidence-review-northmoor",
+                               "delirium-4at-screening-older-people-wards-ashbourne-vale")
+             for h in similar_to_case(generation, case_id, 10).hits
+             for t in h.reasons["terms"]}
+    assert terms and all(any(c.isalpha() for c in t) for t in terms)
