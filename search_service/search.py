@@ -29,7 +29,7 @@ from search_service.snippets import snippet
 
 __all__ = [
     "SearchPage", "Hit", "NotFound", "QueryError",
-    "search", "rank", "rank_fulltext", "scored_matches", "fulltext_expander", "hit_fields",
+    "search", "rank_fulltext", "scored_matches", "fulltext_expander", "hit_fields",
     "filter_mask", "facet_counts", "matching_mask", "check_cost", "MAX_POSTINGS",
 ]
 
@@ -169,10 +169,6 @@ def fulltext_expander(fulltext: FullText) -> Expander:
     return expand
 
 
-def _expander(generation: Generation) -> Expander:
-    return fulltext_expander(generation.fulltext)
-
-
 def scored_matches(fulltext: FullText, query: wq.Query) -> tuple[np.ndarray, np.ndarray]:
     """Ordinals of every document ``query`` matches and their BM25F scores.
 
@@ -194,10 +190,18 @@ def matching_mask(generation: Generation, parsed: ParsedQuery) -> np.ndarray:
     return mask
 
 
-def _best(ordinals: np.ndarray, scores: np.ndarray, docnums: np.ndarray,
+Matches = tuple[np.ndarray, np.ndarray]  # (ordinals, scores) from scored_matches
+
+
+def _best(fulltext: FullText, matches: Matches, allowed: np.ndarray | None,
           limit: int) -> list[tuple[int, float]]:
+    """The top ``limit`` (ordinal, score) pairs of ``matches`` among ``allowed`` ordinals."""
+    ordinals, scores = matches
+    if allowed is not None:
+        keep = allowed[ordinals]
+        ordinals, scores = ordinals[keep], scores[keep]
     # Best score first; equal scores in index order, as Whoosh's collector returns them.
-    order = np.lexsort((docnums, -scores))[:limit]
+    order = np.lexsort((fulltext.ord_to_docnum[ordinals], -scores))[:limit]
     return [(int(ordinals[i]), float(scores[i])) for i in order]
 
 
@@ -206,17 +210,7 @@ def rank_fulltext(fulltext: FullText, parsed: ParsedQuery, allowed: np.ndarray |
     """The top ``limit`` (ordinal, BM25F score) pairs among ``allowed`` ordinals."""
     if parsed.query is None:
         return []
-    ordinals, scores = scored_matches(fulltext, parsed.query)
-    if allowed is not None:
-        keep = allowed[ordinals]
-        ordinals, scores = ordinals[keep], scores[keep]
-    return _best(ordinals, scores, fulltext.ord_to_docnum[ordinals], limit)
-
-
-def rank(generation: Generation, parsed: ParsedQuery, allowed: np.ndarray | None,
-         limit: int) -> list[tuple[int, float]]:
-    """The top ``limit`` (ordinal, BM25F score) pairs among ``allowed`` ordinals."""
-    return rank_fulltext(generation.fulltext, parsed, allowed, limit)
+    return _best(fulltext, scored_matches(fulltext, parsed.query), allowed, limit)
 
 
 def _order(columns: FacetColumns, selected: np.ndarray, sort: str) -> np.ndarray:
@@ -227,19 +221,13 @@ def _order(columns: FacetColumns, selected: np.ndarray, sort: str) -> np.ndarray
     return selected[np.lexsort(keys)]
 
 
-Matches = tuple[np.ndarray, np.ndarray]  # (ordinals, scores) from scored_matches
-
-
 def _top(generation: Generation, matches: Matches, selected: np.ndarray, sort: str,
          limit: int) -> list[tuple[int, float | None]]:
     """The first ``limit`` (ordinal, score) pairs of ``selected`` in ``sort`` order."""
     if limit <= 0 or not selected.any():
         return []
     if sort == "relevance":
-        ordinals, scores = matches
-        keep = selected[ordinals]
-        docnums = generation.fulltext.ord_to_docnum[ordinals[keep]]
-        return list(_best(ordinals[keep], scores[keep], docnums, limit))
+        return list(_best(generation.fulltext, matches, selected, limit))
     ordered = _order(generation.columns, np.flatnonzero(selected), sort)
     return [(int(o), None) for o in ordered[:limit]]
 
@@ -258,9 +246,6 @@ def _did_you_mean(generation: Generation, parsed: ParsedQuery) -> str | None:
     return " ".join(words) if changed else None
 
 
-# Whoosh scores in pure Python, so time grows with the postings a query walks. On the
-# 20,000-document benchmark corpus 10,000 postings take about 0.4 s and 50,000 about 2 s; a
-# query of 32 very common words walks 200,000 (8 s). See bench/results/hostile-20k.json.
 # Postings a query may walk that are not already cached: a first walk costs about 2.3 us a
 # posting here (300,000: about 0.7 s), a cached term nothing. At 100k case studies this still
 # lets "falls" (50,000) and "patient care" (283,000) through, and stops 16 common words
@@ -291,7 +276,7 @@ def search(generation: Generation, params: SearchParams) -> SearchPage:
 def _search(generation: Generation, params: SearchParams) -> SearchPage:
     started = time.perf_counter()
     columns = generation.columns
-    parsed = parse_query(params.q, _expander(generation))
+    parsed = parse_query(params.q, fulltext_expander(generation.fulltext))
     check_cost(generation, parsed)
     if parsed.query is None:
         matches: Matches = (np.arange(columns.size), np.zeros(columns.size))

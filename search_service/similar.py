@@ -71,14 +71,15 @@ def _facet_values(generation: Generation, ordinal: int) -> set[tuple[str, str]]:
     return values
 
 
-def _shared(generation: Generation, a: int, b: int) -> list[dict[str, str]]:
+def _shared(generation: Generation, source: set[tuple[str, str]],
+            ordinal: int) -> list[dict[str, str]]:
+    """The facet values ``source`` and the document at ``ordinal`` have in common."""
     columns = generation.columns
-    labels = {(f, k): lab for f in columns.keys
-              for k, lab in zip(columns.keys[f], columns.labels[f], strict=True)}
-    common = _facet_values(generation, a) & _facet_values(generation, b)
     order = {spec.name: i for i, spec in enumerate(FACETS)}
-    return [{"facet": f, "key": k, "label": labels[(f, k)]}
-            for f, k in sorted(common, key=lambda fk: (order[fk[0]], fk[1]))]
+    common = sorted(source & _facet_values(generation, ordinal),
+                    key=lambda fk: (order[fk[0]], fk[1]))
+    return [{"facet": f, "key": k,
+             "label": columns.labels[f][columns.keys[f].index(k)]} for f, k in common]
 
 
 def _rank(generation: Generation, vector: sparse.csr_matrix, exclude: int | None, k: int,
@@ -94,28 +95,19 @@ def _rank(generation: Generation, vector: sparse.csr_matrix, exclude: int | None
     ordered = candidates[np.lexsort((candidates, -scores[candidates]))]
     records = generation.store.get_many([int(o) for o in ordered])
     page = SimilarPage(source, k, filters)
+    # A draft has no facets of its own; the facets the librarian chose stand in for them.
+    mine = (_facet_values(generation, exclude) if exclude is not None else
+            {(f, key) for f, keys in filters.facets.items() for key in keys})
     for ordinal, record in zip(ordered.tolist(), records, strict=True):
         reasons: dict[str, Any] = {
             "terms": generation.similarity.shared_terms(vector, ordinal),
-            "shared": _shared(generation, exclude, ordinal) if exclude is not None else
-            _shared_with_filters(generation, filters, ordinal),
+            "shared": _shared(generation, mine, ordinal),
         }
         page.hits.append(SimilarHit(
             record["id"], record["title"], record["summary"], round(float(scores[ordinal]), 4),
             f"/cases/{record['id']}", reasons, hit_fields(record, generation.columns, ordinal)))
     page.took_ms = (time.perf_counter() - started) * 1000
     return page
-
-
-def _shared_with_filters(generation: Generation, filters: Filters,
-                         ordinal: int) -> list[dict[str, str]]:
-    # A draft has no facets of its own; the facets the librarian chose stand in for them.
-    mine = {(f, k) for f, keys in filters.facets.items() for k in keys}
-    columns = generation.columns
-    labels = {(f, k): lab for f in columns.keys
-              for k, lab in zip(columns.keys[f], columns.labels[f], strict=True)}
-    return [{"facet": f, "key": k, "label": labels[(f, k)]}
-            for f, k in sorted(mine & _facet_values(generation, ordinal))]
 
 
 def similar_to_case(generation: Generation, case_id: str, k: int = 5,

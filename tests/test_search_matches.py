@@ -10,7 +10,13 @@ from search_service.live import Generation
 from search_service.params import SearchParams
 from search_service.query import parse_query
 from search_service.scoring import TermScores
-from search_service.search import fulltext_expander, matching_mask, rank, scored_matches, search
+from search_service.search import (
+    fulltext_expander,
+    matching_mask,
+    rank_fulltext,
+    scored_matches,
+    search,
+)
 
 QUERIES = ["falls", "sepsis screening", '"literature search"', "A&E", "diab*", "title:delirium",
            "paediatric asthma", "(frailty OR dementia) AND training", '"care home" falls']
@@ -57,7 +63,7 @@ def test_exclusion_removes_every_document_with_the_word(
 
 def test_rank_orders_by_score_then_index_order(generation: Generation) -> None:
     parsed = _parse(generation, "falls prevention older people")
-    ranked = rank(generation, parsed, None, 1000)
+    ranked = rank_fulltext(generation.fulltext, parsed, None, 1000)
     ordinals, scores = scored_matches(generation.fulltext, parsed.query)
     assert len(ranked) == len(ordinals)
     docnums = generation.fulltext.ord_to_docnum
@@ -69,8 +75,8 @@ def test_rank_keeps_only_allowed(generation: Generation) -> None:
     parsed = _parse(generation, "evidence")
     allowed = np.zeros(generation.columns.size, dtype=bool)
     allowed[::3] = True
-    ranked = rank(generation, parsed, allowed, 1000)
-    everything = rank(generation, parsed, None, 1000)
+    ranked = rank_fulltext(generation.fulltext, parsed, allowed, 1000)
+    everything = rank_fulltext(generation.fulltext, parsed, None, 1000)
     assert [o for o, _ in ranked] == [o for o, _ in everything if allowed[o]]
 
 
