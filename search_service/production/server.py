@@ -3,8 +3,9 @@
 Nothing opens the index in the master: the app (and with it
 :class:`~search_service.engine.live.LiveIndex`, which opens the index on the first request) is
 created in each worker after the fork (``preload_app`` is off), so no worker shares a file
-handle or an SQLite connection with another. Each worker keeps its searcher and checks the ``CURRENT`` pointer on every request,
-so a rebuild is picked up on the next request without a restart.
+handle or an SQLite connection with another. Each worker keeps its searcher and checks the
+``CURRENT`` pointer on every request, so a rebuild is picked up on the next request without a
+restart.
 
 Workers are gunicorn's ``sync`` kind, one request at a time. A Whoosh searcher is not safe
 to share between threads (under ``gthread`` the rebuild test got "Block tag error" 500s from
