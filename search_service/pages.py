@@ -25,7 +25,7 @@ from search_service.engine.errors import ParameterError
 from search_service.engine.params import Filters, SearchParams
 from search_service.engine.similar import MAX_DRAFT_CHARS
 
-__all__ = ["bp", "init_app", "SERVICE_NAME"]
+__all__ = ["bp", "init_app", "SERVICE_NAME", "render_error"]
 
 SERVICE_NAME = "Library impact case study search"
 DRAFT_K = 10
@@ -37,8 +37,8 @@ def _args() -> dict[str, list[str]]:
     return {k: request.args.getlist(k) for k in request.args}
 
 
-def _organisations() -> list[str]:
-    return get_generation().columns.keys["organisation"]
+def _allowed() -> dict[str, list[str]]:
+    return get_generation().columns.keys
 
 
 def _page(template: str, twin: str, **context: Any) -> Response:
@@ -49,7 +49,7 @@ def _page(template: str, twin: str, **context: Any) -> Response:
 
 @bp.get("/")
 def search_page() -> Response:
-    params = SearchParams.from_args(_args(), _organisations())
+    params = SearchParams.from_args(_args(), _allowed())
     page = search_module.search(get_generation(), params)
     query = urlencode(page_models.query_pairs(params))
     return _page(
@@ -67,7 +67,8 @@ def search_page() -> Response:
 @bp.get("/cases/<case_id>")
 def case_page(case_id: str) -> Response:
     generation = get_generation()
-    case = browse.get_case(generation, case_id)
+    # The template reads the same JSON the API twin returns, so the two cannot disagree.
+    case = browse.lookup(generation, case_id).to_json()
     related = similar.similar_to_case(generation, case_id, k=5)
     return _page("pages/case.html", f"/api/v1/cases/{case_id}", case=case, related=related,
                  headline=page_models.headline(case))
@@ -82,7 +83,7 @@ def _draft_form() -> tuple[str, int, Filters]:
     except ValueError:
         raise ParameterError("k", f"{raw_k[:40]!r} is not a whole number") from None
     facets = {k_: source.getlist(k_) for k_ in source if k_ not in ("text", "k")}
-    return text, k, Filters.from_args(facets, _organisations())
+    return text, k, Filters.from_args(facets, _allowed())
 
 
 @bp.route("/similar", methods=["GET", "POST"])
