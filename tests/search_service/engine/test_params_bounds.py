@@ -1,0 +1,170 @@
+"""Request parameters at their edges: every bound is allowed exactly at the limit and refused one
+past it, and the answer names the parameter. (A bound moved by one would otherwise pass.)"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from flask.testing import FlaskClient
+
+from indexer.sources.corpus import load_vocabularies, public_record, publishable
+from search_service.engine.errors import ParameterError
+from search_service.engine.params import Filters, SearchParams
+from tests.builders import vocabulary_keys
+
+SEARCH = "/api/v1/search"
+Records = list[dict[str, Any]]
+
+
+def _error(response: Any) -> str:
+    assert response.status_code == 400, response.get_data(as_text=True)
+    return str(response.get_json()["error"])
+
+
+def test_a_one_year_filter_lists_exactly_that_years_case_studies(
+        client: FlaskClient, bundled_records: Records) -> None:
+    published = [public_record(r) for r in publishable(bundled_records)]
+    in_2020 = {r["id"] for r in published if r["submitted_date"].startswith("2020-")}
+    assert in_2020, "the sample corpus has case studies from 2020"
+    response = client.get(SEARCH, query_string={"year_from": "2020", "year_to": "2020",
+                                                "per_page": "100"})
+    assert response.status_code == 200, response.get_json()
+    body = response.get_json()
+    assert body["total"] == len(in_2020)
+    assert {h["id"] for h in body["hits"]} == in_2020
+    assert (body["query"]["year_from"], body["query"]["year_to"]) == (2020, 2020)
+
+
+def test_a_year_range_the_wrong_way_round_is_refused(client: FlaskClient) -> None:
+    message = _error(client.get(SEARCH, query_string={"year_from": "2021", "year_to": "2020"}))
+    assert message == "year_from: must not be after year_to"
+
+
+def _forty_vocabulary_values() -> dict[str, list[str]]:
+    # 11 impact types + 12 groups + 17 sectors: 40 values, all of them known.
+    tables = load_vocabularies().tables
+    chosen = {"impact_type": list(tables["impact_types"]),
+              "group_impacted": list(tables["group_impacted"]),
+              "sector": list(tables["sector"])}
+    assert sum(map(len, chosen.values())) == 40
+    return chosen
+
+
+def test_forty_facet_values_are_allowed_and_forty_one_are_not(client: FlaskClient) -> None:
+    forty = _forty_vocabulary_values()
+    assert client.get(SEARCH, query_string=forty).status_code == 200
+    message = _error(client.get(SEARCH, query_string={**forty, "region": ["london"]}))
+    # The facet at which the count passes 40 is named (the facets are read in a fixed order).
+    assert message == "group_impacted: at most 40 facet values in one request; remove some filters"
+
+
+def test_a_repeated_facet_value_counts_once_towards_the_bound() -> None:
+    forty = _forty_vocabulary_values()
+    forty["sector"] = forty["sector"] + ["acute"]  # "acute" again: still 40 distinct values
+    filters = Filters.from_args(forty, vocabulary_keys())
+    assert filters.facets["sector"].count("acute") == 1
+
+
+@pytest.mark.parametrize(("page", "per_page"), [("10", "100"), ("1000", "1"), ("20", "50")])
+def test_the_deepest_allowed_page_is_result_1000(client: FlaskClient, page: str,
+                                                 per_page: str) -> None:
+    response = client.get(SEARCH, query_string={"page": page, "per_page": per_page})
+    assert response.status_code == 200
+    assert response.get_json()["query"]["page"] == int(page)
+
+
+BEYOND = "page: results beyond the first 1000 are not shown; narrow the search with filters"
+
+
+@pytest.mark.parametrize(("page", "per_page", "expected"), [
+    ("11", "100", BEYOND), ("21", "50", BEYOND), ("1001", "1", "page: must be between 1 and 1000"),
+])
+def test_one_page_past_result_1000_is_refused(client: FlaskClient, page: str, per_page: str,
+                                              expected: str) -> None:
+    assert _error(client.get(SEARCH, query_string={"page": page, "per_page": per_page})) == expected
+
+
+@pytest.mark.parametrize(("name", "value", "expected"), [
+    ("per_page", "100", None), ("per_page", "101", "per_page: must be between 1 and 100"),
+    ("per_page", "1", None), ("per_page", "0", "per_page: must be between 1 and 100"),
+    ("page", "1", None), ("page", "0", "page: must be between 1 and 1000"),
+    ("year_from", "1990", None), ("year_from", "1989", "year_from: must be between 1990 and 2100"),
+    ("year_to", "2100", None), ("year_to", "2101", "year_to: must be between 1990 and 2100"),
+    ("page", "two", "page: 'two' is not a whole number"),
+])
+def test_number_bounds_are_inclusive(client: FlaskClient, name: str, value: str,
+                                     expected: str | None) -> None:
+    response = client.get(SEARCH, query_string={name: value})
+    if expected is None:
+        assert response.status_code == 200
+        assert response.get_json()["query"][name] == int(value)
+    else:
+        assert _error(response) == expected
+
+
+@pytest.mark.parametrize("name", ["q", "sort", "page", "per_page", "year_from", "has_savings"])
+def test_a_single_valued_parameter_given_twice_is_refused(client: FlaskClient, name: str) -> None:
+    values = {"q": ["a", "b"], "sort": ["title", "newest"], "page": ["1", "2"],
+              "per_page": ["5", "6"], "year_from": ["2019", "2020"],
+              "has_savings": ["true", "false"]}[name]
+    assert _error(client.get(SEARCH, query_string={name: values})) == f"{name}: give it once"
+
+
+def test_the_same_value_once_is_fine(client: FlaskClient) -> None:
+    assert client.get(SEARCH, query_string={"q": ["falls"], "sort": ["title"]}).status_code == 200
+
+
+@pytest.mark.parametrize(("raw", "expected"), [
+    ("true", True), ("1", True), ("on", True), ("TRUE", True), ("false", False), ("0", False),
+    ("", False),
+])
+def test_has_savings_reads_the_usual_spellings(raw: str, expected: bool) -> None:
+    assert Filters.from_args({"has_savings": [raw]}, vocabulary_keys()).has_savings is expected
+
+
+def test_empty_facet_values_are_ignored_and_duplicates_kept_once() -> None:
+    filters = Filters.from_args({"region": ["", "london", "london"]}, vocabulary_keys())
+    assert filters.facets == {"region": ("london",)}
+    assert Filters.from_args({"region": [""]}, vocabulary_keys()).facets == {}
+
+
+def test_defaults_when_nothing_is_given() -> None:
+    params = SearchParams.from_args({}, vocabulary_keys())
+    assert (params.q, params.sort, params.page, params.per_page) == ("", "relevance", 1, 10)
+    assert params.filters == Filters() and not params.filters.active
+    assert params.echo() == {"q": "", "sort": "relevance", "page": 1, "per_page": 10,
+                             "filters": {}, "year_from": None, "year_to": None,
+                             "has_savings": False}
+
+
+def test_the_echo_repeats_every_filter(client: FlaskClient) -> None:
+    query = client.get(SEARCH, query_string={
+        "q": "falls", "region": ["london", "north_west"], "year_from": "2018",
+        "has_savings": "true", "sort": "newest", "boost_sector": "acute"}).get_json()["query"]
+    assert query == {"q": "falls", "sort": "newest", "page": 1, "per_page": 10,
+                     "filters": {"region": ["london", "north_west"]}, "year_from": 2018,
+                     "year_to": None, "has_savings": True, "boost": {"sector": ["acute"]}}
+
+
+@pytest.mark.parametrize(("filters", "expected"), [
+    (None, Filters()),
+    ({"region": "london", "has_savings": True}, Filters({"region": ("london",)},
+                                                        has_savings=True)),
+    ({"sector": ["acute", "ambulance"], "year_to": 2020},
+     Filters({"sector": ("acute", "ambulance")}, year_to=2020)),
+])
+def test_draft_filters_from_json(filters: Any, expected: Filters) -> None:
+    assert Filters.from_json(filters, vocabulary_keys()) == expected
+
+
+def test_draft_filters_that_are_not_an_object_are_refused() -> None:
+    with pytest.raises(ParameterError) as caught:
+        Filters.from_json(["london"], vocabulary_keys())
+    assert str(caught.value) == "filters: must be an object of facet -> list of keys"
+
+
+def test_an_active_filter_is_any_one_condition() -> None:
+    assert Filters(year_from=2020).active and Filters(year_to=2020).active
+    assert Filters(has_savings=True).active and Filters({"region": ("london",)}).active
+    assert not Filters().active
