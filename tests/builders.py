@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import copy
 import json
+import os
 from pathlib import Path
 from typing import Any
+
+import pytest
 
 from indexer.facets import FACETS
 from indexer.sources.corpus import load_vocabularies, organisation_key
 
-__all__ = ["BASE_RECORD", "make_record", "write_corpus", "vocabulary_keys"]
+__all__ = ["BASE_RECORD", "make_record", "write_corpus", "vocabulary_keys",
+           "national_value_lists"]
 
 BASE_RECORD: dict[str, Any] = {
     "id": "placeholder",
@@ -53,3 +57,20 @@ def vocabulary_keys(*organisations: str) -> dict[str, list[str]]:
     keys = {spec.name: list(vocab.tables[spec.vocabulary]) for spec in FACETS if spec.vocabulary}
     keys["organisation"] = [organisation_key(name) for name in organisations]
     return keys
+
+
+def national_value_lists() -> dict[str, Any]:
+    """The national database's value lists, from ``shared/domain`` beside the checkout.
+
+    CI lays ``shared/`` beside the checkout, so there a missing file fails the test (like a
+    missing browser or redis-server); elsewhere the test skips and says why.
+    """
+    for parent in Path(__file__).resolve().parents:
+        path = parent / "shared" / "domain" / "hee-value-lists.json"
+        if path.exists():
+            data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+            return data
+    if os.environ.get("CI"):
+        pytest.fail("../shared/domain/hee-value-lists.json is missing; CI lays shared/ beside "
+                    "the checkout")
+    pytest.skip("../shared/domain is not beside this checkout")

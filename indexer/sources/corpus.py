@@ -111,6 +111,8 @@ def _validator() -> jsonschema.Draft202012Validator:
 def _schema_problems(name: str, record: Any, vocab: Vocabularies) -> list[Problem]:
     problems = []
     for error in sorted(_validator().iter_errors(record), key=lambda e: list(e.path)):
+        if list(error.path) == ["submitted_date"] and error.validator == "pattern":
+            continue  # _semantic_problems says it in words, once
         where = ".".join(str(p) for p in error.path) or "(record)"
         if error.validator == "enum":
             vocabulary = _VOCAB_FIELDS.get(str(error.path[0])) if error.path else None
@@ -135,15 +137,16 @@ def _semantic_problems(name: str, stem: str, record: Record) -> list[Problem]:
     date = record.get("submitted_date")
     if isinstance(date, str):
         try:
-            parsed = dt.date.fromisoformat(date)
-            if len(date) != 10:
+            # fromisoformat alone also takes 20200101 and 2020-W01-1.
+            if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", date):
                 raise ValueError
+            parsed = dt.date.fromisoformat(date)
             if parsed > dt.date.today():
-                problems.append(Problem(name, "submitted_date", f"{date} is in the future"))
+                problems.append(Problem(name, "submitted_date", f"{date} is in the future; "
+                                        "give the date the case study was submitted"))
         except ValueError:
-            problems.append(
-                Problem(name, "submitted_date", f"{date!r} is not a real date as YYYY-MM-DD")
-            )
+            problems.append(Problem(name, "submitted_date", f"{date[:40]!r} is not a real date; "
+                                    "write it as YYYY-MM-DD, for example 2020-01-31"))
     summary = record.get("summary")
     if isinstance(summary, str) and len(summary.split()) > SUMMARY_MAX_WORDS:
         words = len(summary.split())

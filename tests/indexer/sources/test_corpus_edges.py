@@ -1,0 +1,129 @@
+"""The validator and consent at their edges: each date shape and bound gives exactly one clear
+problem (or none), and consent is applied whatever else the record holds."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from indexer.sources.corpus import (
+    corpus_hash,
+    load_corpus,
+    organisation_key,
+    public_record,
+    publishable,
+    slug,
+)
+from tests.builders import make_record, write_corpus
+
+ADVICE = "is not a real date; write it as YYYY-MM-DD, for example 2020-01-31"
+
+
+def _problems(tmp_path: Path, records: list[dict[str, Any]]) -> list[str]:
+    return [str(p) for p in load_corpus(write_corpus(tmp_path, records)).problems]
+
+
+@pytest.mark.parametrize("date", ["20200101", "2020-W01-1", "2020-01-01T00:00", "2020-1-01",
+                                  "2020-13-01", "2020-02-30", "２０２０-01-01", ""])
+def test_a_date_not_written_as_yyyy_mm_dd_gets_one_clear_problem(tmp_path: Path,
+                                                                  date: str) -> None:
+    assert _problems(tmp_path, [make_record(id="d", submitted_date=date)]) == [
+        f"d.json: submitted_date: {date!r} {ADVICE}"]
+
+
+def test_a_date_in_the_future_is_refused(tmp_path: Path) -> None:
+    tomorrow = (dt.date.today() + dt.timedelta(days=1)).isoformat()
+    assert _problems(tmp_path, [make_record(id="f", submitted_date=tomorrow)]) == [
+        f"f.json: submitted_date: {tomorrow} is in the future; give the date the case study "
+        "was submitted"]
+
+
+@pytest.mark.parametrize("date", ["today", "1990-01-01", "2020-02-29"])
+def test_today_and_real_past_dates_are_accepted(tmp_path: Path, date: str) -> None:
+    date = dt.date.today().isoformat() if date == "today" else date
+    assert _problems(tmp_path, [make_record(id="ok", submitted_date=date)]) == []
+
+
+def test_a_summary_of_exactly_60_words_is_accepted(tmp_path: Path) -> None:
+    assert _problems(tmp_path, [make_record(id="s", summary="word " * 60)]) == []
+    assert _problems(tmp_path, [make_record(id="t", summary="word " * 61)]) == [
+        "t.json: summary: 61 words; shorten it to 60 or fewer"]
+
+
+def test_the_record_must_be_an_object(tmp_path: Path) -> None:
+    (tmp_path / "list.json").write_text("[1, 2]", encoding="utf-8")
+    result = load_corpus(tmp_path)
+    assert [str(p) for p in result.problems] == [
+        "list.json: (record): [1, 2] is not of type 'object'"]
+    assert result.skipped == ["list.json"] and result.records == []
+
+
+def test_an_unknown_field_says_to_check_its_spelling(tmp_path: Path) -> None:
+    problems = _problems(tmp_path, [make_record(id="u", sumary="typo")])
+    assert problems == ["u.json: (record): Additional properties are not allowed ('sumary' was "
+                        "unexpected); remove it or check its spelling"]
+
+
+def test_valid_records_are_kept_in_file_order_and_invalid_ones_skipped(tmp_path: Path) -> None:
+    records = [make_record(id="b"), make_record(id="a"), make_record(id="c", sector="nope")]
+    result = load_corpus(write_corpus(tmp_path, records))
+    assert [r["id"] for r in result.records] == ["a", "b"]
+    assert result.skipped == ["c.json"]
+    assert [f.name for f in result.files] == ["a.json", "b.json", "c.json"]
+
+
+def test_one_file_can_be_validated_on_its_own(tmp_path: Path) -> None:
+    write_corpus(tmp_path, [make_record(id="one"), make_record(id="two", sector="nope")])
+    assert [r["id"] for r in load_corpus(tmp_path / "one.json").records] == ["one"]
+    assert load_corpus(tmp_path / "two.json").skipped == ["two.json"]
+
+
+def test_a_missing_folder_says_what_to_pass(tmp_path: Path) -> None:
+    with pytest.raises(FileNotFoundError, match="does not exist; pass the folder"):
+        load_corpus(tmp_path / "nowhere")
+
+
+def test_consent_external_must_be_exactly_true() -> None:
+    records = [make_record(id=i, consent={"named": True, "internal": True, "external": value})
+               for i, value in (("yes", True), ("no", False), ("one", 1))]
+    assert [r["id"] for r in publishable(records)] == ["yes"]
+
+
+@pytest.mark.parametrize("named", [False, 1, "true", None])
+def test_a_name_is_shown_only_when_consent_named_is_exactly_true(named: Any) -> None:
+    quote = {"text": "It helped.", "name": "Ada Lovelace", "role": "Matron",
+             "organisation": "Testford"}
+    record = make_record(id="q", quote=quote,
+                         consent={"named": named, "internal": True, "external": True})
+    public = public_record(record)
+    assert public["quote"] == {"text": "It helped.", "role": "Matron",
+                               "organisation": "Testford"}
+    assert "Ada Lovelace" not in json.dumps(public)
+    assert record["quote"]["name"] == "Ada Lovelace"  # the source record is not changed
+
+
+def test_a_public_record_keeps_everything_but_consent() -> None:
+    record = make_record(id="p")
+    public = public_record(record)
+    assert public == {k: v for k, v in record.items() if k != "consent"}
+    assert "quote" not in public
+
+
+def test_corpus_hash_changes_with_any_byte_or_name(tmp_path: Path) -> None:
+    write_corpus(tmp_path, [make_record(id="a"), make_record(id="b")])
+    files = sorted(tmp_path.glob("*.json"))
+    first = corpus_hash(files)
+    assert first == corpus_hash(list(reversed(files))) and len(first) == 64
+    (tmp_path / "b.json").write_text((tmp_path / "b.json").read_text() + " ")
+    assert corpus_hash(files) != first
+    (tmp_path / "b.json").rename(tmp_path / "c.json")
+    assert corpus_hash(sorted(tmp_path.glob("*.json"))) != first
+
+
+def test_keys_from_free_text() -> None:
+    assert organisation_key("St Mary's Hospital — NHS Trust ") == "st-mary-s-hospital-nhs-trust"
+    assert slug("North East and Yorkshire") == "north_east_and_yorkshire"
