@@ -4,6 +4,8 @@ is renamed into place, the rename before the pointer, and a killed build's lefto
 from __future__ import annotations
 
 import os
+import subprocess
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -87,7 +89,18 @@ def test_publish_keeps_the_new_generation_and_the_one_it_replaced(tmp_path: Path
     assert not first.exists() and not orphan.exists()
 
 
-def test_a_killed_builds_pointer_file_and_folder_are_removed(tmp_path: Path) -> None:
+@pytest.fixture()
+def other_build() -> Iterator[int]:
+    """The pid of a live process standing in for a build still running elsewhere."""
+    process = subprocess.Popen(["sleep", "60"])
+    yield process.pid
+    assert process.poll() is None, "the cleanup must never signal a live build"
+    process.kill()
+    process.wait()
+
+
+def test_a_killed_builds_pointer_file_and_folder_are_removed(tmp_path: Path,
+                                                             other_build: int) -> None:
     root = tmp_path / "index"
     root.mkdir()
     dead = 999_999_999  # above the kernel's pid_max: no such process
@@ -99,7 +112,7 @@ def test_a_killed_builds_pointer_file_and_folder_are_removed(tmp_path: Path) -> 
     leftovers[2].mkdir()
     leftovers[3].write_text("g-half\n")
     # a build still running in another live process, and this process's own files
-    alive = os.getppid()
+    alive = other_build
     kept = [root / f".{gen.CURRENT}.{alive}.tmp", root / f".build-{alive}-cafef00d",
             root / f".{gen.CURRENT}.{os.getpid()}.tmp"]
     kept[0].write_text("g-other\n")
@@ -109,6 +122,20 @@ def test_a_killed_builds_pointer_file_and_folder_are_removed(tmp_path: Path) -> 
     assert [p for p in leftovers if p.exists()] == []
     assert all(p.exists() for p in kept)
     assert build.parent == root and build.name.startswith(f".build-{os.getpid()}-")
+
+
+def test_a_build_of_another_user_is_left_alone(tmp_path: Path,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    # os.kill(pid, 0) on another account's process raises PermissionError: it is alive.
+    def kill(pid: int, signal: int) -> None:
+        raise PermissionError(1, "Operation not permitted")
+
+    (tmp_path / ".build-4242-abcdef01").mkdir()
+    (tmp_path / f".{gen.CURRENT}.4242.tmp").write_text("g-x\n")
+    monkeypatch.setattr(os, "kill", kill)
+    gen.new_build_dir(tmp_path)
+    assert (tmp_path / ".build-4242-abcdef01").is_dir()
+    assert (tmp_path / f".{gen.CURRENT}.4242.tmp").is_file()
 
 
 def test_new_build_dir_creates_the_index_folder(tmp_path: Path) -> None:

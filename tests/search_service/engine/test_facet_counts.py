@@ -28,10 +28,16 @@ CASES = [
 ]
 
 
+# several impact types per case study: nw-1, ldn-1, mid-2 have "saved"; nw-2, ldn-2, sw-1 "risk"
+SAVED, RISK, CARE = ("saved_money_or_contributed_to_financial_effectiveness",
+                     "reduced_risk_or_improved_safety", "improved_the_quality_of_patient_care")
+IMPACTS = [[SAVED, CARE], [RISK], [CARE]]
+
+
 @pytest.fixture()
 def counted(small_index: Build) -> Any:
     records = [make_record(id=i, region=region, sector=sector, title=f"{words} case {i}",
-                           submitted_date=f"20{10 + n}-03-01")
+                           submitted_date=f"20{10 + n}-03-01", impact_types=IMPACTS[n % 3])
                for n, (i, region, sector, words) in enumerate(CASES)]
     live = LiveIndex(small_index(records))
     yield live.current()
@@ -79,3 +85,17 @@ def test_years_and_savings_narrow_every_facet(counted: Generation) -> None:
     assert facet(counted, "region", year_from=2015, year_to=2015) == [("Midlands", 1, False)]
     assert facet(counted, "region", year_to=2010) == [("North West", 1, False)]
     assert facet(counted, "region", has_savings=True) == []
+
+
+def test_a_multi_valued_facet_filters_on_any_of_its_values(counted: Generation) -> None:
+    def ids(**facets: tuple[str, ...]) -> set[str]:
+        page = search(counted, SearchParams(q="falls", filters=Filters(facets=facets)))
+        return {h.id for h in page.hits}
+
+    assert ids(impact_type=(SAVED,)) == {"nw-1", "ldn-1", "mid-2"}
+    assert ids(impact_type=(SAVED, RISK)) == {"nw-1", "ldn-1", "mid-2", "nw-2", "ldn-2", "sw-1"}
+    assert ids(impact_type=(SAVED,), region=("london",)) == {"ldn-1"}
+    assert facet(counted, "impact_type", facets={"region": ("north_west",)}) == [
+        ("Improved the quality of patient care", 2, False),
+        ("Reduced risk or improved safety", 1, False),
+        ("Saved money or contributed to financial effectiveness", 1, False)]

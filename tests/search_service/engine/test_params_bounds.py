@@ -168,3 +168,26 @@ def test_an_active_filter_is_any_one_condition() -> None:
     assert Filters(year_from=2020).active and Filters(year_to=2020).active
     assert Filters(has_savings=True).active and Filters({"region": ("london",)}).active
     assert not Filters().active
+
+
+@pytest.mark.parametrize(("args", "expected"), [
+    ({"boost_region": ["atlantis"]}, "boost_region: unknown value 'atlantis'; see "
+                                     "/api/v1/facets for the allowed values"),
+    ({"boost_sector": ["acute", "acute", "ambulance"]}, None),
+])
+def test_boost_parameters_are_read_like_filters(args: dict[str, list[str]],
+                                                expected: str | None) -> None:
+    if expected is None:
+        params = SearchParams.from_args(args, vocabulary_keys())
+        assert params.boost == Filters({"sector": ("acute", "ambulance")})
+        assert params.filters == Filters()
+        return
+    with pytest.raises(ParameterError) as caught:
+        SearchParams.from_args(args, vocabulary_keys())
+    assert (caught.value.parameter, str(caught.value)) == ("boost_region", expected)
+
+
+def test_draft_filter_keys_are_matched_exactly() -> None:
+    # Only JSON booleans are spelt in lower case; a key is never changed to fit.
+    with pytest.raises(ParameterError, match="unknown value 'London'"):
+        Filters.from_json({"region": "London"}, vocabulary_keys())
