@@ -200,3 +200,28 @@ def test_draft_filter_keys_are_matched_exactly() -> None:
     # Only JSON booleans are spelt in lower case; a key is never changed to fit.
     with pytest.raises(ParameterError, match="unknown value 'London'"):
         Filters.from_json({"region": "London"}, vocabulary_keys())
+
+
+@pytest.mark.parametrize(("args", "expected"), [
+    ({"sort": ["random"]}, "sort: use one of: relevance, newest, oldest, title"),
+    ({"region": ["narnia"]},
+     "region: unknown value 'narnia'; see /api/v1/facets for the allowed values"),
+    ({"region": ["london", "narnia", "atlantis"]},
+     "region: unknown value 'narnia'; see /api/v1/facets for the allowed values"),
+    ({"sector": ["x" * 100]},
+     f"sector: unknown value '{'x' * 80}'; see /api/v1/facets for the allowed values"),
+    ({"boost_region": ["a: b"]},
+     "boost_region: unknown value 'a: b'; see /api/v1/facets for the allowed values"),
+])
+def test_a_refused_value_is_named_in_the_message(args: dict[str, list[str]],
+                                                 expected: str) -> None:
+    with pytest.raises(ParameterError) as caught:
+        SearchParams.from_args(args, vocabulary_keys())
+    assert str(caught.value) == expected
+
+
+def test_a_facet_the_generation_does_not_have_accepts_no_value() -> None:
+    # An index built before a facet existed has no keys for it: every value is unknown.
+    allowed = {k: v for k, v in vocabulary_keys().items() if k != "organisation"}
+    with pytest.raises(ParameterError, match="^organisation: unknown value 'northmoor'"):
+        Filters.from_args({"organisation": ["northmoor"]}, allowed)
