@@ -99,8 +99,16 @@ def other_build() -> Iterator[int]:
     process.wait()
 
 
-def test_a_killed_builds_pointer_file_and_folder_are_removed(tmp_path: Path,
-                                                             other_build: int) -> None:
+def test_a_killed_builds_pointer_file_and_folder_are_removed(
+        tmp_path: Path, other_build: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    signals: list[int] = []
+    real_kill = os.kill
+
+    def kill(pid: int, signal: int) -> None:
+        signals.append(signal)
+        real_kill(pid, signal)
+
+    monkeypatch.setattr(os, "kill", kill)
     root = tmp_path / "index"
     root.mkdir()
     dead = 999_999_999  # above the kernel's pid_max: no such process
@@ -122,6 +130,7 @@ def test_a_killed_builds_pointer_file_and_folder_are_removed(tmp_path: Path,
     assert [p for p in leftovers if p.exists()] == []
     assert all(p.exists() for p in kept)
     assert build.parent == root and build.name.startswith(f".build-{os.getpid()}-")
+    assert signals and set(signals) == {0}  # processes are only probed, never signalled
 
 
 def test_a_build_of_another_user_is_left_alone(tmp_path: Path,
