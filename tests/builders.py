@@ -14,7 +14,7 @@ from indexer.facets import FACETS
 from indexer.sources.corpus import load_vocabularies, organisation_key
 
 __all__ = ["BASE_RECORD", "make_record", "write_corpus", "vocabulary_keys",
-           "national_value_lists"]
+           "national_value_lists", "TINY_DOCS", "tiny_records"]
 
 BASE_RECORD: dict[str, Any] = {
     "id": "placeholder",
@@ -74,3 +74,29 @@ def national_value_lists() -> dict[str, Any]:
         pytest.fail("../shared/domain/hee-value-lists.json is missing; CI lays shared/ beside "
                     "the checkout")
     pytest.skip("../shared/domain is not beside this checkout")
+
+
+# A corpus small enough that the right answer to a query is obvious: id -> (title, summary,
+# topics). The engine tests' ``tiny`` fixture indexes it.
+TINY_DOCS = {
+    "sepsis-screen": ("Sepsis screening in the emergency department",
+                      "Nurses screened for sepsis with NEWS2 in A&E.", ["sepsis"]),
+    "falls-wards": ("Falls prevention on older people's wards",
+                    "A falls bundle with lying and standing blood pressure.", ["falls"]),
+    "falls-sepsis": ("Falls and sepsis in care homes",
+                     "Care home staff learned to spot sepsis and prevent falls.", ["care homes"]),
+    "pressure-ulcer": ("Pressure ulcer prevention",
+                       "A pressure ulcer bundle for community nurses.", ["pressure ulcers"]),
+    "ulcer-pressure": ("Leg ulcer clinic",
+                       "An ulcer clinic relieved pressure on district nurses.", ["leg ulcers"]),
+    "diabetes-foot": ("Diabetic foot service", "Diabetes podiatry reduced amputations.",
+                      ["diabetic foot"]),
+}
+
+
+def tiny_records() -> list[dict[str, Any]]:
+    neutral = {"challenge": "The team asked the library for help.",
+               "lks_contribution": "The librarian searched the literature.",
+               "outcome": "The service changed."}
+    return [make_record(id=i, title=t, summary=s, topics=topics, **neutral)
+            for i, (t, s, topics) in TINY_DOCS.items()]

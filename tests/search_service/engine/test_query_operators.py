@@ -15,23 +15,8 @@ from search_service.engine.errors import QueryError
 from search_service.engine.live import Generation, LiveIndex
 from search_service.engine.params import SearchParams
 from search_service.engine.search import search
+from tests.builders import TINY_DOCS as DOCS
 from tests.builders import make_record, write_corpus
-from tests.search_service.engine.test_query import DOCS
-
-NEUTRAL = {"challenge": "The team asked the library for help.",
-           "lks_contribution": "The librarian searched the literature.",
-           "outcome": "The service changed."}
-
-
-@pytest.fixture(scope="module")
-def tiny(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Generation]:
-    base = tmp_path_factory.mktemp("operators")
-    records = [make_record(id=i, title=t, summary=s, topics=topics, **NEUTRAL)
-               for i, (t, s, topics) in DOCS.items()]
-    build_index(write_corpus(base / "cases", records), base / "index")
-    live = LiveIndex(base / "index")
-    yield live.current()
-    live.close()
 
 
 def found(generation: Generation, q: str) -> set[str]:
