@@ -127,3 +127,9 @@ def test_corpus_hash_changes_with_any_byte_or_name(tmp_path: Path) -> None:
 def test_keys_from_free_text() -> None:
     assert organisation_key("St Mary's Hospital — NHS Trust ") == "st-mary-s-hospital-nhs-trust"
     assert slug("North East and Yorkshire") == "north_east_and_yorkshire"
+
+
+def test_an_id_that_is_not_a_lower_case_slug_is_refused(tmp_path: Path) -> None:
+    problems = _problems(tmp_path, [make_record(id="Falls_Review")])
+    assert problems == ["Falls_Review.json: id: 'Falls_Review' does not match "
+                        "'^[a-z0-9]+(?:-[a-z0-9]+)*$'"]

@@ -99,3 +99,14 @@ def test_a_multi_valued_facet_filters_on_any_of_its_values(counted: Generation) 
         ("Improved the quality of patient care", 2, False),
         ("Reduced risk or improved safety", 1, False),
         ("Saved money or contributed to financial effectiveness", 1, False)]
+
+
+def test_has_savings_counts_money_or_staff_hours(small_index: Build) -> None:
+    records = [make_record(id="money", savings={"money_gbp": 1200}),
+               make_record(id="hours", savings={"staff_hours": 30}),
+               make_record(id="other", savings={"other": "fewer readmissions"}),
+               make_record(id="none")]
+    live = LiveIndex(small_index(records))
+    page = search(live.current(), SearchParams(filters=Filters(has_savings=True)))
+    live.close()
+    assert {h.id for h in page.hits} == {"money", "hours"}

@@ -225,3 +225,13 @@ def test_a_facet_the_generation_does_not_have_accepts_no_value() -> None:
     allowed = {k: v for k, v in vocabulary_keys().items() if k != "organisation"}
     with pytest.raises(ParameterError, match="^organisation: unknown value 'northmoor'"):
         Filters.from_args({"organisation": ["northmoor"]}, allowed)
+
+
+@pytest.mark.parametrize(("args", "expected"), [
+    ({"has_savings": ["maybe"]}, "has_savings: use true or false"),
+    ({"per_page": ["x" * 60]}, f"per_page: '{'x' * 40}' is not a whole number"),
+])
+def test_a_malformed_value_says_what_to_send(args: dict[str, list[str]], expected: str) -> None:
+    with pytest.raises(ParameterError) as caught:
+        SearchParams.from_args(args, vocabulary_keys())
+    assert str(caught.value) == expected
