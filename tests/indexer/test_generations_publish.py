@@ -99,6 +99,22 @@ def other_build() -> Iterator[int]:
     process.wait()
 
 
+def test_an_old_generation_that_cannot_be_removed_does_not_stop_the_switch(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = tmp_path / "index"
+    first = gen.publish(root, _build_dir(root))
+    gen.publish(root, _build_dir(root))
+    build = _build_dir(root)
+
+    def unlink(path: str | Path, *args: object, **kwargs: object) -> None:
+        raise PermissionError(13, "Permission denied", str(path))
+
+    monkeypatch.setattr(os, "unlink", unlink)  # publishing itself never deletes a file
+    third = gen.publish(root, build)
+    assert gen.read_current(root) == third.name
+    assert first.exists()  # left for the next build to remove
+
+
 def test_a_killed_builds_pointer_file_and_folder_are_removed(
         tmp_path: Path, other_build: int, monkeypatch: pytest.MonkeyPatch) -> None:
     signals: list[int] = []
@@ -113,12 +129,14 @@ def test_a_killed_builds_pointer_file_and_folder_are_removed(
     root.mkdir()
     dead = 999_999_999  # above the kernel's pid_max: no such process
     leftovers = [root / f".{gen.CURRENT}.{dead}.tmp", root / f".build-{dead}-deadbeef",
-                 root / ".build-nopid", root / f".{gen.CURRENT}.x.tmp"]
+                 root / ".build-nopid", root / f".{gen.CURRENT}.x.tmp",
+                 root / ".build-0-0badc0de"]  # pid 0 is no process: os.kill(0) means "my group"
     leftovers[0].write_text("g-half\n")
     leftovers[1].mkdir()
     (leftovers[1] / "junk").write_text("half-written")
     leftovers[2].mkdir()
     leftovers[3].write_text("g-half\n")
+    leftovers[4].mkdir()
     # a build still running in another live process, and this process's own files
     alive = other_build
     kept = [root / f".{gen.CURRENT}.{alive}.tmp", root / f".build-{alive}-cafef00d",

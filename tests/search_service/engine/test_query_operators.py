@@ -55,6 +55,17 @@ def test_an_exclusion_alone_lists_everything_else(tiny: Generation) -> None:
     assert found(tiny, "-sepsis") == set(DOCS) - {"sepsis-screen", "falls-sepsis"}
 
 
+def test_an_exclusion_inside_brackets_stays_inside(tiny: Generation) -> None:
+    assert found(tiny, "(falls -sepsis) OR diabetes") == {"falls-wards", "diabetes-foot"}
+
+
+def test_an_unknown_field_is_searched_as_words_with_a_notice(tiny: Generation) -> None:
+    page = search(tiny, SearchParams(q="colour:sepsis"))
+    assert page.notices == ["There is no field called 'colour': searched for the words "
+                            "instead. Fields you can name: title, topics, organisation."]
+    assert {h.id for h in page.hits} == {"sepsis-screen", "falls-sepsis"}
+
+
 def test_a_double_negative_includes(tiny: Generation) -> None:
     assert found(tiny, "falls AND NOT -sepsis") == {"falls-sepsis"}
 
