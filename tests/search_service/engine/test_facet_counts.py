@@ -110,3 +110,12 @@ def test_has_savings_counts_money_or_staff_hours(small_index: Build) -> None:
     page = search(live.current(), SearchParams(filters=Filters(has_savings=True)))
     live.close()
     assert {h.id for h in page.hits} == {"money", "hours"}
+
+
+def test_sort_by_title_is_a_to_z_ignoring_case_then_by_id(small_index: Build) -> None:
+    titles = {"c-id": "beta falls", "a-id": "Alpha falls", "d-id": "alpha falls",
+              "b-id": "Gamma falls"}
+    live = LiveIndex(small_index([make_record(id=i, title=t) for i, t in titles.items()]))
+    page = search(live.current(), SearchParams(q="falls", sort="title"))
+    live.close()
+    assert [h.id for h in page.hits] == ["a-id", "d-id", "c-id", "b-id"]
