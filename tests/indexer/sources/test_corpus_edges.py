@@ -13,6 +13,7 @@ import pytest
 from indexer.sources.corpus import (
     corpus_hash,
     load_corpus,
+    load_vocabularies,
     organisation_key,
     public_record,
     publishable,
@@ -133,3 +134,36 @@ def test_an_id_that_is_not_a_lower_case_slug_is_refused(tmp_path: Path) -> None:
     problems = _problems(tmp_path, [make_record(id="Falls_Review")])
     assert problems == ["Falls_Review.json: id: 'Falls_Review' does not match "
                         "'^[a-z0-9]+(?:-[a-z0-9]+)*$'"]
+
+
+def test_problems_of_every_file_are_reported(tmp_path: Path) -> None:
+    records = [make_record(id="one", sector="nope"), make_record(id="two", region="narnia")]
+    problems = _problems(tmp_path, records)
+    assert [p.split(": ")[:2] for p in problems] == [["one.json", "sector"],
+                                                      ["two.json", "region"]]
+
+
+def test_a_bad_date_does_not_hide_the_problems_after_it(tmp_path: Path) -> None:
+    problems = _problems(tmp_path, [make_record(id="d", submitted_date="20200101", summary=5)])
+    assert problems == ["d.json: summary: 5 is not of type 'string'",
+                        f"d.json: submitted_date: '20200101' {ADVICE}"]
+
+
+def test_an_unknown_key_lists_every_allowed_key(tmp_path: Path) -> None:
+    allowed = ", ".join(load_vocabularies().tables["purpose"])
+    assert _problems(tmp_path, [make_record(id="p", purpose="fun")]) == [
+        f"p.json: purpose: unknown key 'fun'; use one of: {allowed}"]
+
+
+def test_a_long_malformed_date_is_quoted_up_to_40_characters(tmp_path: Path) -> None:
+    date = "2020-01-01" + "x" * 50
+    assert _problems(tmp_path, [make_record(id="l", submitted_date=date)]) == [
+        f"l.json: submitted_date: {date[:40]!r} {ADVICE}"]
+
+
+def test_labels_and_slugs() -> None:
+    vocab = load_vocabularies()
+    assert vocab.label("sector", "acute") == "Acute"
+    assert vocab.label("sector", "not-a-key") == "not-a-key"  # shown as it is, never lost
+    assert slug("(North West)") == "north_west"
+    assert organisation_key("(Northmoor) NHS Trust.") == "northmoor-nhs-trust"

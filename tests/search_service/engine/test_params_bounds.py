@@ -235,3 +235,13 @@ def test_a_malformed_value_says_what_to_send(args: dict[str, list[str]], expecte
     with pytest.raises(ParameterError) as caught:
         SearchParams.from_args(args, vocabulary_keys())
     assert str(caught.value) == expected
+
+
+def test_empty_numbers_mean_the_default(client: FlaskClient) -> None:
+    # The search form sends every field, empty ones included: ?q=falls&year_from=&page=
+    response = client.get(SEARCH, query_string={"year_from": "", "year_to": "", "page": "",
+                                                "per_page": ""})
+    assert response.status_code == 200
+    query = response.get_json()["query"]
+    assert (query["year_from"], query["year_to"], query["page"], query["per_page"]) == (
+        None, None, 1, 10)

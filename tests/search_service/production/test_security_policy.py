@@ -73,3 +73,15 @@ def test_update_policy_inside_a_view_adds_to_earlier_changes(app: Flask) -> None
                 "connect-src": "'self' https://api.example"}
     assert header == "; ".join(f"{k} {v}" for k, v in expected.items())
     assert app.test_client().get("/about").headers["Content-Security-Policy"] == HEADER
+
+
+def test_dropping_a_header_nobody_set_is_harmless(app: Flask) -> None:
+    @app.get("/no-referrer-policy")
+    def bare() -> str:
+        security.set_header("Referrer-Policy", None)
+        return "ok"
+
+    response = app.test_client().get("/no-referrer-policy")
+    assert response.status_code == 200
+    assert "Referrer-Policy" not in response.headers
+    assert response.headers["Content-Security-Policy"] == HEADER
