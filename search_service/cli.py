@@ -21,7 +21,6 @@ import click
 
 from indexer.errors import IndexProblem, InvalidCorpusError
 from indexer.generations import read_current
-from indexer.manifest import read_manifest
 from indexer.paths import corpus_dir
 
 __all__ = ["main", "default_index_dir"]
@@ -134,6 +133,8 @@ def index(corpus: Path | None, index_dir: Path | None, skip_invalid: bool, procs
 
 def _usable_index(index_dir: Path) -> bool:
     """A live generation this version can read (an old format is rebuilt, not served)."""
+    from indexer.manifest import read_manifest  # importlib.metadata: not for --help
+
     live = read_current(index_dir)
     if live is None:
         return False
@@ -147,6 +148,7 @@ def _usable_index(index_dir: Path) -> bool:
 
 def _up_to_date(index_dir: Path, corpus: Path) -> bool:
     """Whether the live index was built from ``corpus`` as it is now; says which, and why."""
+    from indexer.manifest import read_manifest
     from indexer.sources.corpus import corpus_files, corpus_hash
 
     if read_current(index_dir) is None:
