@@ -204,8 +204,7 @@ def check_settings(config: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def _shown(value: Any) -> str:
-    text = value if isinstance(value, str) else json.dumps(value, default=str)
-    return repr(text[:80])
+    return repr(value[:80]) if isinstance(value, str) else json.dumps(value, default=str)[:80]
 
 
 def load_config(app: Flask, test_config: Mapping[str, Any] | None = None) -> None:
