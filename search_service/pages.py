@@ -14,9 +14,10 @@ from dataclasses import replace
 from typing import Any
 from urllib.parse import urlencode
 
-from flask import Blueprint, Flask, Response, make_response, render_template, request
+from flask import Blueprint, Flask, Response, current_app, make_response, render_template, request
 from jinja2 import ChainableUndefined, ChoiceLoader, PackageLoader
 
+from indexer.errors import IndexProblem
 from search_service import page_models
 from search_service.current import get_generation
 from search_service.engine import browse, similar
@@ -25,9 +26,8 @@ from search_service.engine.errors import ParameterError
 from search_service.engine.params import Filters, SearchParams
 from search_service.engine.similar import MAX_DRAFT_CHARS
 
-__all__ = ["bp", "init_app", "SERVICE_NAME", "render_error"]
+__all__ = ["bp", "init_app", "render_error", "service_context"]
 
-SERVICE_NAME = "Library impact case study search"
 DRAFT_K = 10
 
 bp = Blueprint("pages", __name__, template_folder="templates")
@@ -125,6 +125,19 @@ def render_error(status: int, message: str) -> Response:
                                          message=message), status)
 
 
+def service_context() -> dict[str, Any]:
+    """What every page says about the service: its name, its contact, and the sample notice,
+    only while the bundled sample corpus is what is served (a real collection is never called
+    made up)."""
+    config = current_app.config
+    try:
+        sample = page_models.serves_bundled_sample(get_generation().manifest)
+    except IndexProblem:  # an error page while no index can be opened
+        sample = False
+    return {"service_name": config["SERVICE_NAME"], "contact_email": config["CONTACT_EMAIL"],
+            "sample_notice": config["SAMPLE_NOTICE"] if sample else ""}
+
+
 def init_app(app: Flask) -> None:
     # The design system's macros come from the nhsuk-frontend-jinja package; their optional
     # parameters need ChainableUndefined (see that package's README).
@@ -132,6 +145,6 @@ def init_app(app: Flask) -> None:
     env.undefined = ChainableUndefined
     env.loader = ChoiceLoader([env.loader or app.create_global_jinja_loader(),
                                PackageLoader("nhsuk_frontend_jinja")])
-    env.globals.update(service_name=SERVICE_NAME)
+    app.context_processor(service_context)
     app.extensions["html_error_renderer"] = render_error
     app.register_blueprint(bp)

@@ -90,7 +90,7 @@ def _rate(value: Any) -> str:
 
 def _email(value: Any) -> str:
     text = _text(value).strip()
-    if text and not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", text):
+    if text and not re.fullmatch(r"[\w.%+'-]+@[\w-]+(\.[\w-]+)+", text):
         raise ValueError
     return text
 
