@@ -22,9 +22,10 @@ from search_service import page_models
 from search_service.current import get_generation
 from search_service.engine import browse, similar
 from search_service.engine import search as search_module
-from search_service.engine.errors import ParameterError
+from search_service.engine.errors import ParameterError, QueryError
 from search_service.engine.params import Filters, SearchParams
 from search_service.engine.similar import MAX_DRAFT_CHARS
+from search_service.errors import wants_json
 
 __all__ = ["bp", "init_app", "render_error", "service_context"]
 
@@ -49,8 +50,13 @@ def _page(template: str, twin: str, **context: Any) -> Response:
 
 @bp.get("/")
 def search_page() -> Response:
-    params = SearchParams.from_args(_args(), _allowed())
-    page = search_module.search(get_generation(), params)
+    try:
+        params = SearchParams.from_args(_args(), _allowed())
+        page = search_module.search(get_generation(), params)
+    except (ParameterError, QueryError) as problem:
+        if wants_json():  # the one JSON error shape, from the one handler
+            raise
+        return _search_problem(problem)
     query = urlencode(page_models.query_pairs(params))
     return _page(
         "pages/search.html", f"/api/v1/search?{query}" if query else "/api/v1/search",
@@ -62,6 +68,23 @@ def search_page() -> Response:
         if page.did_you_mean else None,
         newest_first=not params.q.strip() and params.sort == "relevance",
     )
+
+
+def _search_problem(problem: ParameterError | QueryError) -> Response:
+    """The search box again, with what was typed and the message beside it (400)."""
+    args = _args()
+    q = (args.get("q") or [""])[0]
+    on_box = problem.parameter == "q"
+    # What was typed stays; the parameter at fault is dropped, so searching again works.
+    hidden = [(name, value) for name, values in args.items()
+              if name not in ("q", problem.parameter) for value in values]
+    message = str(problem).partition(": ")[2] if isinstance(problem, ParameterError) and on_box \
+        else str(problem)
+    query = urlencode([(name, value) for name, values in args.items() for value in values])
+    response = _page("pages/search_error.html", f"/api/v1/search?{query}", q=q, message=message,
+                     on_box=on_box, hidden=hidden)
+    response.status_code = 400
+    return response
 
 
 @bp.get("/cases/<case_id>")

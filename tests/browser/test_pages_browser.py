@@ -36,13 +36,21 @@ def open_autocomplete(page: Any, base: str) -> None:
     page.wait_for_selector("#q-suggestions [role=option]")
 
 
-def open_not_found(page: Any, base: str) -> None:
-    page.goto(base + "/cases/no-such-case")
-    # Chromium logs the document's own 404 as a console error; that one is expected here.
+def open_with_status(page: Any, url: str, status: str) -> None:
+    page.goto(url)
+    # Chromium logs the document's own error status as a console error; that one is expected.
     expected = "console error: Failed to load resource: the server responded with a status " \
-               "of 404 (NOT FOUND)"
+               f"of {status}"
     assert page.problems.count(expected) == 1
     page.problems.remove(expected)
+
+
+def open_not_found(page: Any, base: str) -> None:
+    open_with_status(page, base + "/cases/no-such-case", "404 (NOT FOUND)")
+
+
+def open_bad_query(page: Any, base: str) -> None:
+    open_with_status(page, base + "/?q=s*&region=london", "400 (BAD REQUEST)")
 
 
 STATES = {
@@ -57,6 +65,7 @@ STATES = {
     "autocomplete open": open_autocomplete,
     "about": lambda page, base: page.goto(base + "/about"),
     "not found": open_not_found,
+    "bad query": open_bad_query,
 }
 
 
@@ -297,3 +306,19 @@ def test_on_a_phone_the_filters_fold_behind_a_button(page: Any, live_server: Any
     page.wait_for_function("() => !document.getElementById('results').hasAttribute('aria-busy')")
     assert page.locator("#filter-groups").is_visible(), "stays open across the update"
     assert page.locator(".app-filters-toggle").text_content() == "Hide filters (2 chosen)"
+
+
+def test_a_bad_query_keeps_the_box_and_the_query_with_the_message_beside_it(
+        page: Any, live_server: Any) -> None:
+    open_bad_query(page, live_server.url)
+    assert page.input_value("#q") == "s*"
+    assert "wildcard needs at least 3 letters" in page.locator("#q-error").inner_text()
+    assert page.get_attribute("#q", "aria-describedby") == "q-hint q-error"
+    # The summary's link takes the keyboard to the box; correcting it searches, filters kept.
+    page.locator(".nhsuk-error-summary a[href='#q']").click()
+    assert page.evaluate("document.activeElement.id") == "q"
+    page.fill("#q", "sepsis")
+    page.keyboard.press("Enter")
+    page.wait_for_selector("#result-count")
+    assert re.search(r"[?&]q=sepsis", page.url) and "region=london" in page.url
+    assert "found" in page.locator("#result-count").inner_text()
