@@ -41,6 +41,10 @@ class RecordStore:
     def __len__(self) -> int:
         return len(self._ids)
 
+    def ids(self) -> list[str]:
+        """Every record's id, in ordinal order."""
+        return sorted(self._ids, key=self._ids.__getitem__)
+
     def ordinal(self, case_id: str) -> int | None:
         return self._ids.get(case_id)
 

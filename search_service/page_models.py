@@ -23,7 +23,7 @@ from search_service.engine.search import SearchPage
 
 __all__ = ["query_pairs", "search_url", "FacetGroup", "ActiveFilter", "facet_groups",
            "active_filters", "pagination", "headline", "DEFAULT_PER_PAGE", "VISIBLE_VALUES",
-           "clear_all_url", "filter_pairs", "serves_bundled_sample"]
+           "clear_all_url", "filter_pairs", "serves_bundled_sample", "citation_meta"]
 
 DEFAULT_PER_PAGE = 10
 VISIBLE_VALUES = 6  # facet values shown before "show more"
@@ -189,3 +189,30 @@ def _bundled_sample_hash() -> str:
 def serves_bundled_sample(manifest: Manifest) -> bool:
     """Whether the index was built from the bundled sample corpus, unchanged (by its hash)."""
     return manifest.corpus_sha256 == _bundled_sample_hash()
+
+
+def citation_meta(case: dict[str, Any], url: str) -> list[tuple[str, str]]:
+    """``<meta name content>`` pairs that reference managers (Zotero, Mendeley) and Google
+    Scholar read: Highwire ``citation_*`` tags, which make it a report by its institution, and
+    Dublin Core. The author is the organisation: the people in a case study have not agreed
+    to be cited."""
+    organisation = str(case["facets"]["organisation"]["label"])
+    date = str(case["submitted_date"])
+    topics = [str(t) for t in case.get("topics", [])]
+    return [
+        ("citation_title", str(case["title"])),
+        ("citation_author", organisation),
+        ("citation_publication_date", date.replace("-", "/")),
+        ("citation_technical_report_institution", organisation),
+        ("citation_abstract_html_url", url),
+        ("citation_language", "en"),
+        *(("citation_keywords", topic) for topic in topics),
+        ("DC.title", str(case["title"])),
+        ("DC.creator", organisation),
+        ("DC.date", date),
+        ("DC.type", "Text"),
+        ("DC.description", str(case["summary"])),
+        ("DC.identifier", url),
+        ("DC.language", "en"),
+        *(("DC.subject", topic) for topic in topics),
+    ]

@@ -14,7 +14,16 @@ from dataclasses import replace
 from typing import Any
 from urllib.parse import urlencode
 
-from flask import Blueprint, Flask, Response, current_app, make_response, render_template, request
+from flask import (
+    Blueprint,
+    Flask,
+    Response,
+    current_app,
+    make_response,
+    render_template,
+    request,
+    url_for,
+)
 from jinja2 import ChainableUndefined, ChoiceLoader, PackageLoader
 
 from indexer.errors import IndexProblem
@@ -93,8 +102,10 @@ def case_page(case_id: str) -> Response:
     # The template reads the same JSON the API twin returns, so the two cannot disagree.
     case = browse.lookup(generation, case_id).to_json()
     related = similar.similar_to_case(generation, case_id, k=5)
+    url = url_for("pages.case_page", case_id=case_id, _external=True)
     return _page("pages/case.html", f"/api/v1/cases/{case_id}", case=case, related=related,
-                 headline=page_models.headline(case))
+                 headline=page_models.headline(case), canonical=url,
+                 citation=page_models.citation_meta(case, url))
 
 
 def _draft_form() -> tuple[str, int, Filters]:

@@ -322,3 +322,26 @@ def test_a_bad_query_keeps_the_box_and_the_query_with_the_message_beside_it(
     page.wait_for_selector("#result-count")
     assert re.search(r"[?&]q=sepsis", page.url) and "region=london" in page.url
     assert "found" in page.locator("#result-count").inner_text()
+
+
+def test_a_case_study_prints_as_the_vignette_alone(page: Any, live_server: Any) -> None:
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(f"{live_server.url}/cases/{CASE_ID}")
+    url = f"{live_server.url}/cases/{CASE_ID}"
+    assert not page.locator(".app-print-only").is_visible()
+    page.emulate_media(media="print")
+    for hidden in (".nhsuk-header__navigation", ".nhsuk-back-link", ".app-similar",
+                   ".nhsuk-footer__list"):
+        assert not page.locator(hidden).first.is_visible(), hidden
+    # Where it came from, and the footer's notice, go on the paper.
+    assert page.locator(".app-print-only").inner_text() == url
+    assert page.locator(".nhsuk-footer").is_visible()
+    # The facts column prints full width under the story, not squeezed beside it.
+    story = page.locator(".app-vignette .nhsuk-grid-column-two-thirds").bounding_box()
+    facts = page.locator(".app-vignette .nhsuk-grid-column-one-third").bounding_box()
+    assert story and facts and facts["width"] == pytest.approx(story["width"], abs=2)
+    assert facts["y"] > story["y"] + story["height"] - 1
+    # Facet links print as text, without the design system's "(Link: ...)".
+    after = page.evaluate("getComputedStyle(document.querySelector('.app-facts a'), "
+                          "'::after').content")
+    assert after in ("none", "normal")
