@@ -66,7 +66,7 @@ def _text(value: Any) -> str:
     if isinstance(value, str):
         return value
     if isinstance(value, os.PathLike):
-        return os.fspath(value)
+        return str(os.fspath(value))
     if isinstance(value, (bool, int, float)):
         return json.dumps(value)
     raise ValueError
