@@ -31,6 +31,7 @@ from search_service import page_models
 from search_service.current import get_generation
 from search_service.engine import browse, similar
 from search_service.engine import search as search_module
+from search_service.engine.browse import MIN_SUGGEST_CHARS
 from search_service.engine.errors import ParameterError, QueryError
 from search_service.engine.params import Filters, SearchParams
 from search_service.engine.similar import MAX_DRAFT_CHARS
@@ -179,6 +180,7 @@ def init_app(app: Flask) -> None:
     env.undefined = ChainableUndefined
     env.loader = ChoiceLoader([env.loader or app.create_global_jinja_loader(),
                                PackageLoader("nhsuk_frontend_jinja")])
+    env.globals.update(suggest_min_chars=MIN_SUGGEST_CHARS)
     app.context_processor(service_context)
     app.extensions["html_error_renderer"] = render_error
     app.register_blueprint(bp)
