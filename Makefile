@@ -45,14 +45,16 @@ assets: node_modules/.installed
 docs: install
 	$(BIN)/python scripts/docs_tables.py
 
-# Rebuilds the index when the case studies changed since it was built (and says so).
+# Rebuilds the index when the case studies in CORPUS changed since it was built (and says so):
+# `make run CORPUS=path/to/cases` serves your own.
+CORPUS ?= corpus/cases
 run: install
-	$(BIN)/impact-search index --if-stale
+	$(BIN)/impact-search index --if-stale --corpus $(CORPUS)
 	$(BIN)/impact-search serve --host $(HOST) --port $(PORT)
 
 # Production: gunicorn worker processes; put nginx in front (see the README).
 serve-prod: install
-	$(BIN)/impact-search index --if-stale
+	$(BIN)/impact-search index --if-missing
 	$(BIN)/impact-search serve --prod --host $(HOST) --port $(PORT)
 
 # Known vulnerabilities in the pinned dependencies (needs PyPI's JSON API on the network).
