@@ -115,7 +115,7 @@ def build_index(
             documents=len(records),
             built_at=now_iso(),
             build_seconds=round(time.perf_counter() - started, 3),
-            parameters=parameters,
+            parameters={**parameters, "corpus": str(corpus.resolve())},
             versions=library_versions(),
             skipped=loaded.skipped,
         )

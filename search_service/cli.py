@@ -162,6 +162,11 @@ def _up_to_date(index_dir: Path, corpus: Path) -> bool:
         return False  # the build says what is wrong with the corpus
     live = index_dir / str(read_current(index_dir))
     manifest = read_manifest(live)
+    built_from = manifest.parameters.get("corpus")
+    if built_from and built_from != str(corpus.resolve()):
+        click.echo(f"The index in {index_dir} was built from {built_from}; rebuilding from "
+                   f"{corpus}.")
+        return False
     if manifest.corpus_sha256 == current:
         click.echo(f"The index in {index_dir} is up to date with {corpus} "
                    f"({manifest.documents} case studies); not rebuilding.")

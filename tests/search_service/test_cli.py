@@ -174,3 +174,14 @@ def test_serve_refuses_to_start_with_one_message_per_bad_setting(
                "0 or more (31536000 is a year)." in lines
         assert any(line.startswith("IMPACT_SEARCH_RATELIMIT_SEARCH='lots' is not allowed: "
                                    "use limits such as 120/minute") for line in lines)
+
+
+def test_index_if_stale_rebuilds_when_another_corpus_is_given(runner: CliRunner,
+                                                              tmp_path: Path) -> None:
+    first = write_corpus(tmp_path / "first", [make_record(id="one")])
+    second = write_corpus(tmp_path / "second", [make_record(id="one")])  # the same bytes
+    ix = ["--index", str(tmp_path / "ix"), "--quiet", "--if-stale"]
+    assert runner.invoke(main, ["index", "--corpus", str(first), *ix]).exit_code == 0
+    other = runner.invoke(main, ["index", "--corpus", str(second), *ix])
+    assert other.exit_code == 0
+    assert f"was built from {first.resolve()}; rebuilding from {second}" in other.output
