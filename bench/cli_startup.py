@@ -1,10 +1,11 @@
-"""How long ``impact-search`` takes to start: ``--help``, ``--version`` and ``validate``.
+"""How long ``impact-search`` takes to start: ``--help`` and ``validate``.
 
 Each command runs ``--runs`` times in a fresh process (as a person runs it); the result has the
-wall time (median and best) and the CPU time per run, which a busy shared machine disturbs
-less (``machine.load_average_at_start`` says how busy it was). ``python -X importtime`` lists what importing the CLI module costs. Target (issue 14):
-``--help`` and ``validate`` under 0.5 s. Written to ``bench/results/cli-startup.json``;
-``--root`` measures another checkout (e.g. main before a change) through ``PYTHONPATH``.
+wall time (median and best) and the CPU time per run, which a busy shared machine disturbs less
+(``machine.load_average_at_start`` says how busy it was). ``python -X importtime`` lists what
+importing the CLI module costs. Target (issue 14): ``--help`` and ``validate`` under 0.5 s.
+Written to ``bench/results/cli-startup.json``; ``--root`` measures another checkout (e.g. main
+before a change) through ``PYTHONPATH``.
 
     .venv/bin/python -m bench.cli_startup [--runs 15] [--root DIR] [--out FILE]
 """

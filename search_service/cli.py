@@ -90,10 +90,6 @@ def validate(corpus: Path | None) -> None:
 def index(corpus: Path | None, index_dir: Path | None, skip_invalid: bool, procs: int,
           quiet: bool, if_missing: bool, if_stale: bool) -> None:
     """Validate the corpus and build a new index generation, then switch to it."""
-    from tqdm import tqdm
-
-    from indexer.build import build_index
-
     corpus = corpus or corpus_dir() / "cases"
     index_dir = index_dir or default_index_dir()
     if if_missing and _usable_index(index_dir):
@@ -101,6 +97,10 @@ def index(corpus: Path | None, index_dir: Path | None, skip_invalid: bool, procs
         return
     if if_stale and _up_to_date(index_dir, corpus):
         return
+    # Only now: the builder imports nltk, Whoosh and scikit-learn (seconds).
+    from tqdm import tqdm
+
+    from indexer.build import build_index
     bars: list[Any] = []
 
     def progress(total: int) -> Callable[[int], None]:

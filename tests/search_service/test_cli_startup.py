@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -39,3 +40,9 @@ def test_importing_the_cli_loads_nothing_heavy() -> None:
 @pytest.mark.parametrize("args", [["--help"], ["--version"], ["validate"], ["index", "--help"]])
 def test_help_version_and_validate_load_nothing_heavy(args: list[str]) -> None:
     assert _loaded(args) == []
+
+
+def test_an_up_to_date_index_is_checked_without_loading_the_builder(index_dir: Path) -> None:
+    # `make run` calls `index --if-stale` every time: when nothing changed it must stay quick.
+    loaded = _loaded(["index", "--if-stale", "--index", str(index_dir)])
+    assert [m for m in loaded if m in ("nltk", "whoosh", "sklearn", "scipy")] == []
