@@ -6,12 +6,15 @@ from __future__ import annotations
 import logging
 import re
 from html import unescape
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
 import pytest
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
+
+from search_service import create_app
 
 RESULT_LINK = re.compile(r'class="[^"]*\b(?:nhsuk-card__heading|app-result__title)\b[^"]*">\s*'
                          r'<a[^>]*href="/cases/([^"]+)"')
@@ -259,3 +262,24 @@ def test_a_bad_parameter_keeps_the_box_and_drops_only_that_parameter(
     assert 'value="falls"' in html and "per_page: must be between 1 and 100" in html
     assert 'name="per_page"' not in html and 'name="region" value="london"' in html
     assert 'id="q-error"' not in html  # the box is not what is wrong
+
+
+@pytest.mark.parametrize("field", ["q", "region", "page", "sector"])
+def test_a_bad_parameter_is_shown_as_text_on_the_error_page(client: FlaskClient,
+                                                            field: str) -> None:
+    # The error summary is the design system's macro, whose template is not autoescaped.
+    payload = '"><script>window.x=1</script><b>bold</b>*'
+    html = client.get("/", query_string={"q": "s*" if field != "q" else payload,
+                                         field: payload}).get_data(as_text=True)
+    assert "<script>window.x" not in html and "<b>bold" not in html
+    assert "&lt;b&gt;bold" in html
+
+
+def test_settings_are_shown_as_text_in_the_footer(index_dir: Path) -> None:
+    app = create_app({"TESTING": True, "INDEX_DIR": str(index_dir),
+                      "SAMPLE_NOTICE": "Sample <b>A&E</b> data",
+                      "CONTACT_EMAIL": "o'neil@x.nhs.uk"})
+    html = app.test_client().get("/about").get_data(as_text=True)
+    assert "Sample &lt;b&gt;A&amp;E&lt;/b&gt; data" in html
+    assert "<b>A&E" not in html
+    assert "mailto:o&#39;neil@x.nhs.uk" in html or "mailto:o&#x27;neil@x.nhs.uk" in html
