@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
+from dataclasses import replace
 from xml.etree import ElementTree as ET
 
 from flask import Blueprint, Flask, Response, request
@@ -86,10 +87,11 @@ def feed() -> Response:
     generation = get_generation()
     params = _params()
     links = result_links(params)
+    newest = result_links(replace(params, sort="newest"))  # the page the feed follows
     base = _base_url()
     title = (f"New case studies for “{params.q}”" if params.q
              else "New library impact case studies")
-    info = FeedInfo(base_url=base, self_url=base + links.feed, html_url=base + links.search,
+    info = FeedInfo(base_url=base, self_url=base + links.feed, html_url=base + newest.search,
                     title=title, author="NHS library and knowledge services",
                     updated=generation.manifest.built_at)
     body = atom_feed(generation, params, info)
@@ -105,7 +107,7 @@ def opensearch_document(base_url: str, name: str) -> bytes:
         element = ET.SubElement(root, f"{{{OPENSEARCH}}}{tag}", attributes)
         element.text = text
 
-    add("ShortName", "Impact case studies")  # at most 16 characters
+    add("ShortName", "Impact studies")  # the specification allows 16 characters
     add("Description", f"Search {name}")
     add("InputEncoding", "UTF-8")
     add("Url", type="text/html", template=f"{base_url}/?q={{searchTerms}}")
