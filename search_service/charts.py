@@ -31,12 +31,12 @@ SVG = "http://www.w3.org/2000/svg"
 WIDTH = 360
 PAD = 8
 FONT = "Arial, Helvetica, sans-serif"
-FONT_SIZE = 14
-LINE = 18  # line height of a label
-BAR = 20
+FONT_SIZE = 16  # the NHS.UK body size on a phone; 360 units shown in 343 px: 15 px
+LINE = 20  # line height of a label
+BAR = 22
 GAP = 14  # between one bar and the next label
-VALUE_ROOM = 96  # kept free right of the longest bar for its value
-WRAP = 44  # characters per label line (14 px Arial averages under 7.5 px a character)
+VALUE_ROOM = 104  # kept free right of the longest bar for its value
+WRAP = 38  # characters per label line (16 px Arial averages under 8.7 px a character)
 BAR_COLOUR = "#005eb8"  # NHS blue: 7.6:1 on white
 TEXT_COLOUR = "#212b32"
 PNG_SCALE = 2
@@ -107,9 +107,10 @@ def render_svg(chart: Chart, standalone: bool = False) -> str:
             _element(svg, "text", line, x=PAD, y=y - 4, font_family=FONT,
                      font_size=FONT_SIZE, fill=TEXT_COLOUR)
         length = room * bar.value / largest if largest > 0 else 0.0
-        _element(svg, "rect", x=PAD, y=y, width=f"{max(length, 1.0):.1f}", height=BAR,
-                 fill=BAR_COLOUR)
-        _element(svg, "text", bar.shown, x=f"{PAD + length + 6:.1f}", y=y + BAR - 5,
+        if bar.value > 0:  # a zero is its number alone, not a sliver that looks like one
+            _element(svg, "rect", x=PAD, y=y, width=f"{max(length, 1.0):.1f}", height=BAR,
+                     fill=BAR_COLOUR)
+        _element(svg, "text", bar.shown, x=f"{PAD + length + 6:.1f}", y=y + BAR - 6,
                  font_family=FONT, font_size=FONT_SIZE, font_weight="bold", fill=TEXT_COLOUR)
         y += BAR + GAP
     height = int(y - GAP + PAD + (0 if chart.bars else LINE))
