@@ -17,7 +17,7 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from flask import Flask, Response, current_app, g, request
-from flask.signals import template_rendered
+from flask.signals import request_finished, template_rendered
 from jinja2 import Template
 
 from search_service.analytics.store import AnalyticsStore, SearchEvent, normalise_query
@@ -109,20 +109,22 @@ def event_for(response: Response) -> SearchEvent | None:
     return SearchEvent(query, total, filter_names(params.filters), widget)
 
 
-def record(response: Response) -> Response:
-    """After a search: count it. A failure to count is logged, never the request's."""
+def record(sender: Flask, response: Response, **_: Any) -> None:
+    """When a response is final: count it if it is a search. A failure to count is logged,
+    never the request's."""
     store: AnalyticsStore | None = current_app.extensions.get("analytics")
     if store is None:
-        return response
+        return
     try:
         event = event_for(response)
         if event is not None:
             store.record(event)
     except Exception:  # analytics must never break a search
         current_app.logger.warning("search analytics: not counted", exc_info=True)
-    return response
 
 
 def init_app(app: Flask) -> None:
+    # Signals, not request hooks: analytics only observes (it changes no response), so it
+    # stays out of the hook order that search_service.production declares.
     template_rendered.connect(_capture, app)
-    app.after_request(record)
+    request_finished.connect(record, app)
