@@ -35,7 +35,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 __all__ = ["AnalyticsStore", "SearchEvent", "Report", "Count", "THRESHOLD",
-           "RETENTION_MONTHS", "iso_week", "week_start", "retention_cutoff", "MAX_KEYS"]
+           "RETENTION_MONTHS", "iso_week", "week_start", "retention_cutoff", "MAX_KEYS",
+           "normalise_query"]
 
 THRESHOLD = 5  # distinct requests in one week before a query's text is stored or shown
 RETENTION_MONTHS = 13
