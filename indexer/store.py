@@ -60,5 +60,13 @@ class RecordStore:
         ))
         return [json.loads(rows[int(o)]) for o in ordinals]
 
+    def numbers(self, path: str) -> list[tuple[int, float]]:
+        """``(ordinal, value)`` for every record whose JSON has a number at ``path`` (e.g.
+        ``$.savings.money_gbp``), read by SQLite without parsing whole records in Python."""
+        rows = self._db.execute(
+            "SELECT ord, json_extract(json, ?) FROM records "
+            "WHERE json_type(json, ?) IN ('integer', 'real') ORDER BY ord", (path, path))
+        return [(int(o), float(v)) for o, v in rows]
+
     def close(self) -> None:
         self._db.close()

@@ -11,7 +11,17 @@ from typing import Any
 from flask import Flask
 
 from indexer.paths import web_dir
-from search_service import api, discovery, errors, pages, production, widget
+from search_service import (
+    analytics,
+    api,
+    discovery,
+    downloads,
+    errors,
+    insights,
+    pages,
+    production,
+    widget,
+)
 from search_service.engine.live import LiveIndex
 from search_service.settings import load_config
 
@@ -34,4 +44,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     pages.init_app(app)
     widget.init_app(app)
     discovery.init_app(app)
+    insights.init_app(app)
+    downloads.init_app(app)
+    analytics.init_app(app)
     return app

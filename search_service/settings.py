@@ -172,6 +172,16 @@ SETTINGS += (
 )
 
 
+# Search analytics: see "Search analytics" in the README.
+SETTINGS += (
+    Setting("ANALYTICS_ENABLED", False, "Count searches by week (zero-result and top queries, "
+            "filters, widget sites; aggregated counts only) and show them at /admin/analytics "
+            "to private and loopback addresses."),
+    Setting("ANALYTICS_DB", None, "The analytics SQLite file; default: analytics.sqlite in the "
+            "instance folder."),
+)
+
+
 def defaults() -> dict[str, Any]:
     return {s.name: s.default for s in SETTINGS}
 
