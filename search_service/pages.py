@@ -18,6 +18,7 @@ from flask import Blueprint, Flask, Response, make_response, render_template, re
 from jinja2 import ChainableUndefined, ChoiceLoader, PackageLoader
 
 from search_service import page_models
+from search_service.cards import views as cards
 from search_service.current import get_generation
 from search_service.engine import browse, similar
 from search_service.engine import search as search_module
@@ -70,6 +71,7 @@ def case_page(case_id: str) -> Response:
     generation = get_generation()
     # The template reads the same JSON the API twin returns, so the two cannot disagree.
     case = browse.lookup(generation, case_id).to_json()
+    case["cards"] = cards.share(case)
     related = similar.similar_to_case(generation, case_id, k=5)
     return _page("pages/case.html", f"/api/v1/cases/{case_id}", case=case, related=related,
                  headline=page_models.headline(case))

@@ -61,7 +61,7 @@ class CardFormat(Enum):
     @property
     def description(self) -> str:
         if self.raster:
-            return f"PNG image, {self.width:,} × {self.height:,} pixels"
+            return f"PNG image, {self.width} × {self.height} pixels"
         return "PDF, A4 page"
 
 
