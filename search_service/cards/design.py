@@ -32,19 +32,19 @@ class CardFormat(Enum):
 
     @property
     def width(self) -> float:
-        return self.value[0]
+        return float(self.value[0])
 
     @property
     def height(self) -> float:
-        return self.value[1]
+        return float(self.value[1])
 
     @property
     def media_type(self) -> str:
-        return self.value[2]
+        return str(self.value[2])
 
     @property
     def suffix(self) -> str:
-        return self.value[3]
+        return str(self.value[3])
 
     @property
     def raster(self) -> bool:

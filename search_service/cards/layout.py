@@ -1,11 +1,12 @@
 """Text that always fits: shrink, then wrap, then cut with an ellipsis, in that order.
 
-A card is designed as boxes; :func:`fit` puts one piece of text into one box. It tries the
-largest size the style allows on one line, wraps when a line is too long, shrinks when the
-wrapped text is too tall, and only at the smallest size cuts the text with an ellipsis. Words
+A card is designed as boxes; :func:`fit` puts one piece of text into one box. Text that
+nearly fits on one line is shrunk a little (to 80% of its size at most) to stay on one line;
+otherwise it is wrapped at the largest size at which all of it fits the box; only when it
+does not fit even at the smallest size is it cut, with an ellipsis. Words
 longer than the box (a 200-character address, a string with no spaces) break inside the word,
-after a ``/``, ``-`` or ``.`` where there is one. Every line carries its measured width, so tests (and
-the painters) can check that nothing leaves its box. :func:`stack` lays pieces out top to
+after a ``/``, ``-`` or ``.`` where there is one. Every line carries its measured width, so
+tests (and the painters) can check that nothing leaves its box. :func:`stack` lays pieces out top to
 bottom, keeping room for the smallest size of each piece still to come.
 
 Nothing here draws or imports a drawing library: widths come from a :data:`Measure`
@@ -60,6 +61,7 @@ class Style:
     leading: float = 1.25  # line height as a multiple of the size
     align: str = "left"  # "left" or "right"
     step: float = 1.0  # sizes tried: size, size - step, ... min_size
+    shrink_to: float = 0.8  # to stay on one line, shrink to this fraction before wrapping
 
     def line_height(self, size: float) -> float:
         return size * self.leading
@@ -132,8 +134,8 @@ def _longest_prefix(word: str, width: float, measure: Measure, face: Face, size:
 
 
 def _wrap(words: Sequence[str], width: float, measure: Measure, face: Face, size: float,
-          limit: int) -> tuple[list[str], bool]:
-    """Greedy line breaking; stops after ``limit`` lines. Returns (lines, everything fitted)."""
+          limit: int) -> tuple[list[str], list[str]]:
+    """Greedy line breaking into at most ``limit`` lines: (lines, the words left over)."""
     lines: list[str] = []
     current = ""
     pending = list(reversed(words))
@@ -146,34 +148,41 @@ def _wrap(words: Sequence[str], width: float, measure: Measure, face: Face, size
         if current:
             lines.append(current)
             current = ""
-            if len(lines) == limit:
-                return lines, False
             pending.append(word)
-            continue
-        cut = _longest_prefix(word, width, measure, face, size)  # a word wider than the box
-        lines.append(word[:cut])
-        if len(lines) == limit and (cut < len(word) or pending):
-            return lines, False
-        if cut < len(word):
-            pending.append(word[cut:])
+        else:  # a word wider than the box: break inside it
+            cut = _longest_prefix(word, width, measure, face, size)
+            lines.append(word[:cut])
+            if cut < len(word):
+                pending.append(word[cut:])
+        if len(lines) == limit:
+            return lines, list(reversed(pending))
     if current:
         if len(lines) == limit:
-            return lines, False
+            return lines, current.split()
         lines.append(current)
-    return lines, True
+    return lines, []
 
 
-def _with_ellipsis(line: str, width: float, measure: Measure, face: Face, size: float,
-                   closing: str) -> str:
-    """``line`` shortened, by words where it can be, until it ends with an ellipsis and fits."""
-    text = line
-    while text:
-        candidate = text.rstrip(" ,;:.-") + ELLIPSIS + closing
-        if measure(candidate, face, size) <= width:
-            return candidate
-        head, space, _tail = text.rpartition(" ")
-        text = head if space and head else text[:-1]
-    return ELLIPSIS if measure(ELLIPSIS, face, size) <= width else ""
+def _cut(text: str, width: float, measure: Measure, face: Face, size: float,
+         closing: str) -> str:
+    """The longest start of ``text`` that fits with an ellipsis (and ``closing``) after it,
+    ending at a word boundary unless that would waste more than a third of the line."""
+    def shown(n: int) -> str:
+        return text[:n].rstrip(" ,;:.-") + ELLIPSIS + closing
+
+    low, high = 0, len(text)
+    while low < high:
+        middle = (low + high + 1) // 2
+        if measure(shown(middle), face, size) <= width:
+            low = middle
+        else:
+            high = middle - 1
+    space = text.rfind(" ", 0, low + 1)
+    if 0 < space and low < len(text) and text[low] != " " and space >= low * 2 / 3:
+        low = space
+    if low == 0:
+        return ELLIPSIS if measure(ELLIPSIS, face, size) <= width else ""
+    return shown(low)
 
 
 def _sizes(style: Style) -> list[float]:
@@ -198,25 +207,36 @@ def _place(text: str, lines: list[str], area: Box, style: Style, size: float,
 
 
 def fit(text: str, area: Box, style: Style, measure: Measure, closing: str = "") -> Block:
-    """Lay ``text`` out in ``area``: the largest size at which it fits whole, else the smallest
-    size with the last line that fits cut short by an ellipsis (then ``closing``, for example a
-    closing quotation mark that must survive the cut)."""
+    """Lay ``text`` out in ``area``, trying in this order:
+
+    1. shrink: one line, from the largest size down to ``style.shrink_to`` of it;
+    2. wrap: the largest size at which the wrapped text fits whole;
+    3. cut: the smallest size, its last line cut short by an ellipsis (then ``closing``, for
+       example a closing quotation mark that must survive the cut).
+    """
     words = text.split()
     if not words or area.width <= 0:
         return Block(text, style, area, style.size)
-    for size in _sizes(style):
+    sizes = _sizes(style)
+    one_line_floor = max(style.min_size, style.size * style.shrink_to)
+    for size in (s for s in sizes if s >= one_line_floor):
+        if style.line_height(size) <= area.height and measure(" ".join(words), style.face,
+                                                              size) <= area.width:
+            return _place(text, [" ".join(words)], area, style, size, measure, False)
+    for size in sizes:
         limit = min(style.max_lines, int(area.height // style.line_height(size)))
         if limit < 1:
             continue
-        lines, complete = _wrap(words, area.width, measure, style.face, size, limit)
-        if complete:
+        lines, rest = _wrap(words, area.width, measure, style.face, size, limit)
+        if not rest:
             return _place(text, lines, area, style, size, measure, False)
     size = style.min_size
     limit = min(style.max_lines, int(area.height // style.line_height(size)))
     if limit < 1:
         return Block(text, style, area, size, truncated=True)
-    lines, _ = _wrap(words, area.width, measure, style.face, size, limit)
-    lines[-1] = _with_ellipsis(lines[-1], area.width, measure, style.face, size, closing)
+    lines, rest = _wrap(words, area.width, measure, style.face, size, limit - 1) \
+        if limit > 1 else ([], list(words))
+    lines.append(_cut(" ".join(rest), area.width, measure, style.face, size, closing))
     return _place(text, lines, area, style, size, measure, True)
 
 

@@ -42,7 +42,7 @@ bp = Blueprint("cards", __name__, template_folder="templates")
 
 FORM_PATH = "/endorsement-card"
 FORM_OVERHEAD = 64 * 1024  # the text fields and multipart framing around the photo
-# URL file name -> format; the same table builds the routes and the download links.
+# URL file name -> format (the routes below and the download links).
 CARD_FILES: dict[str, CardFormat] = {
     "card.png": CardFormat.LANDSCAPE,
     "card-square.png": CardFormat.SQUARE,
@@ -82,6 +82,9 @@ def _card_response(data: bytes, card: CardFormat, etag: str, filename: str) -> R
     return response
 
 
+@bp.get("/cases/<case_id>/card.png", defaults={"file": "card.png"})
+@bp.get("/cases/<case_id>/card-square.png", defaults={"file": "card-square.png"})
+@bp.get("/cases/<case_id>/card.pdf", defaults={"file": "card.pdf"})
 def vignette_card(case_id: str, file: str) -> Response:
     generation = get_generation()
     card = CARD_FILES[file]
@@ -98,11 +101,6 @@ def vignette_card(case_id: str, file: str) -> Response:
         data = render(vignette_layout(vignette, card))
         _cache().put(generation.name, etag, data)
     return _card_response(data, card, etag, filename)
-
-
-for _file in CARD_FILES:
-    bp.add_url_rule(f"/cases/<case_id>/{_file}", "vignette_card", vignette_card,
-                    defaults={"file": _file}, methods=["GET"])
 
 
 def _form_page(values: dict[str, str] | None = None,
