@@ -10,13 +10,14 @@ from __future__ import annotations
 from typing import Any
 
 from fpdf import FPDF
+from fpdf.fonts import TTFFont
 from fpdf.output import OutputProducer, PDFInfo
 
 from search_service.cards.design import CardLayout, QrCode
 from search_service.cards.palette import rgb
 from search_service.cards.typeface import Face, font_path
 
-__all__ = ["paint_pdf"]
+__all__ = ["paint_pdf", "close_fonts"]
 
 FAMILY = "card"
 
@@ -82,4 +83,14 @@ def paint_pdf(layout: CardLayout) -> bytes:
         for line in block.lines:
             pdf.set_font(FAMILY, block.style.face.pdf_style, line.size)
             pdf.text(line.x, line.baseline, line.text)
-    return bytes(pdf.output(output_producer_class=_Undated))
+    try:
+        return bytes(pdf.output(output_producer_class=_Undated))
+    finally:
+        close_fonts(pdf)
+
+
+def close_fonts(pdf: FPDF) -> None:
+    """fpdf2 keeps each font file open until its font object is closed."""
+    for font in pdf.fonts.values():
+        if isinstance(font, TTFFont):
+            font.close()

@@ -146,7 +146,10 @@ def _pdf_widths(face: Face) -> dict[int, int]:
     pdf = FPDF(unit="pt")
     pdf.add_font("card", face.pdf_style, str(font_path(face)))
     font = pdf.fonts[f"card{face.pdf_style}"]
-    return {int(k): int(v) for k, v in font.cw.items()}
+    try:
+        return {int(k): int(v) for k, v in font.cw.items()}
+    finally:
+        font.close()
 
 
 def pdf_width(text: str, face: Face, size: float) -> float:
