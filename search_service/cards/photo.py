@@ -22,6 +22,8 @@ PHOTO_MAX_BYTES = 5 * 1024 * 1024
 PHOTO_MAX_PIXELS = 25_000_000  # a 6,000 x 4,000 camera photo; decoded that is 75 MB of RGB
 PHOTO_MAX_SIDE = 10_000
 KEPT_SIDE = 1_200  # the largest side kept after decoding: more than any card needs
+_LIMITS = (f"the limit is {PHOTO_MAX_PIXELS // 1_000_000} megapixels and {PHOTO_MAX_SIDE:,} "
+           "pixels a side. Choose a smaller photo.")
 
 
 class PhotoError(ValueError):
@@ -35,7 +37,9 @@ def _open(data: bytes) -> Image.Image:
         warnings.simplefilter("ignore", Image.DecompressionBombWarning)
         try:
             return Image.open(io.BytesIO(data), formats=["JPEG", "PNG"])
-        except (UnidentifiedImageError, Image.DecompressionBombError):
+        except Image.DecompressionBombError:
+            raise PhotoError(f"The photo has too many pixels: {_LIMITS}") from None
+        except UnidentifiedImageError:
             raise PhotoError("The photo must be a JPEG or PNG file.") from None
         except (OSError, SyntaxError, ValueError):
             raise PhotoError("The photo could not be read: it may be damaged. Try another "
@@ -61,9 +65,7 @@ def read_photo(data: bytes) -> Image.Image:
     image = _open(data)
     width, height = image.size
     if width * height > PHOTO_MAX_PIXELS or max(width, height) > PHOTO_MAX_SIDE:
-        raise PhotoError(f"The photo is {width:,} x {height:,} pixels: the limit is "
-                         f"{PHOTO_MAX_PIXELS // 1_000_000} megapixels and "
-                         f"{PHOTO_MAX_SIDE:,} pixels a side. Choose a smaller photo.")
+        raise PhotoError(f"The photo is {width:,} x {height:,} pixels: {_LIMITS}")
     if image.format == "JPEG":
         image.draft("RGB", (KEPT_SIDE, KEPT_SIDE))  # decode at a reduced scale: faster
     try:

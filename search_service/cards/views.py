@@ -106,7 +106,8 @@ def vignette_card(case_id: str, file: str) -> Response:
 def _form_page(values: dict[str, str] | None = None,
                problems: list[tuple[str, str]] | None = None, status: int = 200) -> Response:
     value, token = csrf.issue()
-    chosen = dict(values or {})
+    limits = {f.name: f.limit * 4 for f in FIELDS}  # as the inputs' maxlength: echo no more
+    chosen = {k: v[: limits.get(k, 20)] for k, v in (values or {}).items()}
     chosen.setdefault("usage", DEFAULT_USAGE)
     chosen.setdefault("format", CardFormat.LANDSCAPE.name.lower())
     html = render_template(
