@@ -142,10 +142,12 @@ def raster_width(text: str, face: Face, size: float) -> float:
 def _pdf_widths(face: Face) -> dict[int, int]:
     """fpdf2's own width table for the face (thousandths of the font size, by code point)."""
     from fpdf import FPDF
+    from fpdf.fonts import TTFFont
 
     pdf = FPDF(unit="pt")
     pdf.add_font("card", face.pdf_style, str(font_path(face)))
     font = pdf.fonts[f"card{face.pdf_style}"]
+    assert isinstance(font, TTFFont)
     try:
         return {int(k): int(v) for k, v in font.cw.items()}
     finally:
