@@ -47,6 +47,11 @@ def test_wheel_contains_the_bundled_data(installed: Path) -> None:
     web = installed / "search_service" / "_data" / "web"
     assert (web / "vendor" / "nhsuk-frontend" / "nhsuk-frontend.min.css").exists()
     assert (installed / "search_service" / "templates" / "pages" / "search.html").exists()
+    # Cards: the bundled typeface with its licence, and the cards' own templates.
+    cards = installed / "search_service" / "cards"
+    assert {p.name for p in (cards / "fonts").iterdir()} >= {
+        "LiberationSans-Regular.ttf", "LiberationSans-Bold.ttf", "OFL.txt"}
+    assert (cards / "templates" / "cards" / "endorsement.html").exists()
 
 
 def _free_port() -> int:
@@ -76,6 +81,10 @@ def test_index_and_serve_from_another_directory(installed: Path, tmp_path: Path)
             except OSError:
                 time.sleep(0.1)
         assert b'"status":"ok"' in body
+        # A card draws with the font inside the installed package.
+        card = "/cases/falls-bundle-evidence-review-northmoor/card.png"
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}{card}") as r:
+            assert r.headers["Content-Type"] == "image/png" and r.read(4) == b"\x89PNG"
     finally:
         server.terminate()
         server.wait(timeout=10)
