@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import Enum
+from functools import lru_cache
 
 import segno
 from PIL import Image
@@ -94,10 +95,15 @@ class QrCode:
                 self.box.y + (self.box.height - drawn) / 2)
 
 
-def make_qr(text: str, box: Box, dark: str, light: str, raster: bool) -> QrCode:
+@lru_cache(maxsize=512)
+def _modules(text: str) -> tuple[tuple[bool, ...], ...]:
+    # Choosing the QR mask is the slow part; a case's three cards share one code.
     code = segno.make_qr(text, error="m")
-    modules = tuple(tuple(bool(m) for m in row) for row in code.matrix)
-    return QrCode(box, modules, dark, light, text, whole_modules=raster)
+    return tuple(tuple(bool(m) for m in row) for row in code.matrix)
+
+
+def make_qr(text: str, box: Box, dark: str, light: str, raster: bool) -> QrCode:
+    return QrCode(box, _modules(text), dark, light, text, whole_modules=raster)
 
 
 @dataclass(frozen=True)

