@@ -86,7 +86,7 @@ def run(rounds: int) -> dict[str, Any]:
         walls, cpus, sizes = [], [], []
         for _ in range(rounds):
             for vignette in vignettes:
-                wall, cpu, size = _time(lambda v=vignette: render(vignette_layout(v, card)))
+                wall, cpu, size = _time(lambda v=vignette, c=card: render(vignette_layout(v, c)))
                 walls.append(wall)
                 cpus.append(cpu)
                 sizes.append(size)

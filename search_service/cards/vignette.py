@@ -172,26 +172,38 @@ def _footer(card: CardLayout, v: Vignette, text_area: Box, qr_box: Box,
     card.qr = make_qr(v.address, qr_box, palette.TEXT, palette.WHITE, card.format.raster)
 
 
-def _a4(layout: CardLayout, v: Vignette, unit: float) -> None:
+@dataclass(frozen=True)
+class _Stacked:
+    """A card with the column above a pale footer of impact types, address and QR code."""
+
+    frame: float  # scale of the band and footer text
+    raster: bool
+    band: float  # height of the blue band
+    foot: float  # height of the pale footer
+    qr: float  # side of the QR code's square
+    gap: float  # space above the column and inside the footer
+
+
+def _stacked(layout: CardLayout, v: Vignette, unit: float, shape: _Stacked) -> None:
     card, margin = layout.format, 48.0
-    styles = _styles(unit, 0.6, raster=False)
-    _band(layout, 56, styles, margin)
-    foot = card.height - 200
-    layout.panels.append(Panel(Box(0, foot, card.width, 200), palette.PALE_GREY))
-    _column(layout, v, Box(margin, 84, card.width - 2 * margin, foot - 24 - 84), styles, unit)
-    qr = Box(card.width - margin - 152, foot + 24, 152, 152)
-    _footer(layout, v, Box(margin, foot + 24, qr.x - margin - 24, 152), qr, styles, unit)
+    styles = _styles(unit, shape.frame, shape.raster)
+    _band(layout, shape.band, styles, margin)
+    foot = card.height - shape.foot
+    layout.panels.append(Panel(Box(0, foot, card.width, shape.foot), palette.PALE_GREY))
+    top = shape.band + shape.gap + 4
+    _column(layout, v, Box(margin, top, card.width - 2 * margin, foot - shape.gap - top),
+            styles, unit)
+    qr = Box(card.width - margin - shape.qr, foot + shape.gap, shape.qr, shape.qr)
+    _footer(layout, v, Box(margin, foot + shape.gap, qr.x - margin - shape.gap,
+                           shape.foot - 2 * shape.gap), qr, styles, unit)
+
+
+def _a4(layout: CardLayout, v: Vignette, unit: float) -> None:
+    _stacked(layout, v, unit, _Stacked(0.6, False, band=56, foot=200, qr=152, gap=24))
 
 
 def _square(layout: CardLayout, v: Vignette, unit: float) -> None:
-    card, margin = layout.format, 48.0
-    styles = _styles(unit, 1.1, raster=True)
-    _band(layout, 80, styles, margin)
-    foot = card.height - 296
-    layout.panels.append(Panel(Box(0, foot, card.width, 296), palette.PALE_GREY))
-    _column(layout, v, Box(margin, 112, card.width - 2 * margin, foot - 32 - 112), styles, unit)
-    qr = Box(card.width - margin - 248, foot + 24, 248, 248)
-    _footer(layout, v, Box(margin, foot + 32, qr.x - 2 * margin, 232), qr, styles, unit)
+    _stacked(layout, v, unit, _Stacked(1.1, True, band=80, foot=296, qr=248, gap=28))
 
 
 def _landscape(layout: CardLayout, v: Vignette, unit: float) -> None:

@@ -7,16 +7,12 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from tests.browser.axe_helpers import run_axe
+
+from tests.browser.axe_helpers import axe_violations
 
 CASE_ID = "falls-bundle-evidence-review-northmoor"
 REJECTED = ("console error: Failed to load resource: the server responded with a status of "
             "400 (BAD REQUEST)")
-
-
-def axe_violations(page: Any) -> list[str]:
-    result = run_axe(page, page.problems)
-    return [f"{v['id']} at {', '.join(v['nodes'][:3])}" for v in result["violations"]]
 
 
 def submit_unconfirmed(page: Any, base: str) -> None:
