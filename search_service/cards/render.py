@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from search_service.cards.design import CardLayout
-from search_service.cards.pdf import paint_pdf
 from search_service.cards.raster import paint_png
 
 __all__ = ["render"]
 
 
 def render(layout: CardLayout) -> bytes:
-    return paint_png(layout) if layout.format.raster else paint_pdf(layout)
+    if layout.format.raster:
+        return paint_png(layout)
+    # fpdf2 (and fontTools' subsetter) load on the first PDF, not when a worker starts.
+    from search_service.cards.pdf import paint_pdf
+
+    return paint_pdf(layout)

@@ -73,7 +73,9 @@ def test_index_and_serve_from_another_directory(installed: Path, tmp_path: Path)
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         body = b""
-        for _ in range(100):
+        # Up to a minute: importing the app (numpy, scikit-learn, nltk, Pillow) can take ten
+        # seconds on a loaded two-core machine.
+        for _ in range(600):
             try:
                 with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v1/health") as r:
                     body = r.read()
