@@ -83,6 +83,7 @@ bench: install-bench
 	$(BIN)/python -m bench.run --sizes $(BENCH_SIZES)
 	$(BIN)/python -m bench.relevance --split test --out bench/results/nfcorpus-test.json
 	$(BIN)/python -m bench.insights --size 10000
+	$(BIN)/python -m bench.cards --out bench/results/cards.json
 
 # The wheel carries web/ (with the committed web/vendor) as search_service/_data/web.
 wheel: install-test

@@ -22,6 +22,7 @@ from search_service import (
     production,
     widget,
 )
+from search_service.cards import views as cards
 from search_service.engine.live import LiveIndex
 from search_service.settings import load_config
 
@@ -47,4 +48,5 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     insights.init_app(app)
     downloads.init_app(app)
     analytics.init_app(app)
+    cards.init_app(app)
     return app

@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from dataclasses import replace
 from xml.etree import ElementTree as ET
 
-from flask import Blueprint, Flask, Response, request
+from flask import Blueprint, Flask, Response, current_app, request
 
 from search_service.current import get_generation
 from search_service.engine.exports import (
@@ -28,7 +28,6 @@ from search_service.engine.exports import (
 from search_service.engine.params import SearchParams
 from search_service.engine.selection import select
 from search_service.links import result_links
-from search_service.pages import SERVICE_NAME
 
 __all__ = ["bp", "init_app", "FORMATS", "opensearch_document"]
 
@@ -122,7 +121,7 @@ def opensearch_document(base_url: str, name: str) -> bytes:
 
 @bp.get("/opensearch.xml")
 def opensearch() -> Response:
-    body = opensearch_document(_base_url(), SERVICE_NAME)
+    body = opensearch_document(_base_url(), str(current_app.config["SERVICE_NAME"]))
     return Response(body, mimetype="application/opensearchdescription+xml")
 
 

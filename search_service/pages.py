@@ -28,6 +28,7 @@ from jinja2 import ChainableUndefined, ChoiceLoader, PackageLoader
 
 from indexer.errors import IndexProblem
 from search_service import page_models
+from search_service.cards import views as cards
 from search_service.current import get_generation
 from search_service.engine import browse, similar
 from search_service.engine import search as search_module
@@ -102,6 +103,7 @@ def case_page(case_id: str) -> Response:
     generation = get_generation()
     # The template reads the same JSON the API twin returns, so the two cannot disagree.
     case = browse.lookup(generation, case_id).to_json()
+    case["cards"] = cards.share(case)
     related = similar.similar_to_case(generation, case_id, k=5)
     url = url_for("pages.case_page", case_id=case_id, _external=True)
     return _page("pages/case.html", f"/api/v1/cases/{case_id}", case=case, related=related,

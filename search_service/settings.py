@@ -150,6 +150,17 @@ SETTINGS += (
             "page; empty shows none.", EMAIL),
 )
 
+# Cards (issue 15).
+SETTINGS += (
+    Setting("PUBLIC_URL", "", "The service's public address (e.g. https://impact-search.example"
+            ".nhs.uk), printed on impact cards and encoded in their QR codes. Empty: the "
+            "address each request came to."),
+    Setting("SECRET_KEY", None, "Key that signs the endorsement form's anti-forgery token. "
+            "Empty: a random key is made once in the instance folder (endorsement-form.key), "
+            "shared by every worker of the installation."),
+)
+
+
 # Production: see "Running in production" in the README for the reasoning behind the numbers.
 SETTINGS += (
     Setting("RATELIMIT_ENABLED", True, "Rate limit per client address (429 when exceeded)."),

@@ -10,17 +10,11 @@ from typing import Any
 
 import pytest
 
-from tests.browser.axe_helpers import run_axe
+from tests.browser.axe_helpers import axe_violations
 
 CASE_ID = "falls-bundle-evidence-review-northmoor"
 DRAFT = ("Business case for a frailty virtual ward. The clinical librarian found evidence on "
          "remote monitoring of older people at home, admissions and length of stay.")
-
-
-def axe_violations(page: Any) -> list[str]:
-    """axe-core's WCAG 2.2 A/AA violations in the page, one line each."""
-    result = run_axe(page, page.problems)
-    return [f"{v['id']} at {', '.join(v['nodes'][:3])}" for v in result["violations"]]
 
 
 def open_similar_with_results(page: Any, base: str) -> None:

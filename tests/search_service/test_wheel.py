@@ -87,6 +87,11 @@ def test_the_install_contains_the_bundled_data(installed: Path) -> None:
     assert (web / "vendor" / "nhsuk-frontend" / "nhsuk-frontend.min.css").exists()
     assert (web / "vendor" / "nhsuk-frontend" / "LICENSE").exists()
     assert (installed / "search_service" / "templates" / "pages" / "search.html").exists()
+    # Cards: the bundled typeface with its licence, and the cards' own templates.
+    cards = installed / "search_service" / "cards"
+    assert {p.name for p in (cards / "fonts").iterdir()} >= {
+        "LiberationSans-Regular.ttf", "LiberationSans-Bold.ttf", "OFL.txt"}
+    assert (cards / "templates" / "cards" / "endorsement.html").exists()
 
 
 def _free_port() -> int:
@@ -106,7 +111,9 @@ def server(installed: Path, tmp_path: Path) -> Iterator[str]:
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}"
     try:
-        for _ in range(300):
+        # Up to a minute: importing the app (numpy, scikit-learn, nltk, Pillow) can take ten
+        # seconds on a loaded two-core machine.
+        for _ in range(600):
             try:
                 with urllib.request.urlopen(f"{url}/api/v1/health", timeout=5):
                     break
@@ -133,3 +140,10 @@ def test_serves_the_styled_pages_from_another_directory(server: str) -> None:
         assert response.status == 200
         assert response.headers.get_content_type() == "text/css"
         assert b"--nhsuk-frontend-version" in response.read()
+
+
+def test_draws_a_card_with_the_font_inside_the_installed_package(server: str) -> None:
+    card = "/cases/falls-bundle-evidence-review-northmoor/card.png"
+    with urllib.request.urlopen(f"{server}{card}") as response:
+        assert response.headers["Content-Type"] == "image/png"
+        assert response.read(4) == b"\x89PNG"
