@@ -21,26 +21,33 @@ from indexer.sources.corpus import (
 )
 from tests.builders import make_record, write_corpus
 
-ADVICE = "is not a real date; write it as YYYY-MM-DD, for example 2020-01-31"
+
+def _date_format(date: str) -> str:
+    return f"d.json: submitted_date: {date!r}: write dates as YYYY-MM-DD, e.g. 2020-05-01"
 
 
 def _problems(tmp_path: Path, records: list[dict[str, Any]]) -> list[str]:
     return [str(p) for p in load_corpus(write_corpus(tmp_path, records)).problems]
 
 
-@pytest.mark.parametrize("date", ["20200101", "2020-W01-1", "2020-01-01T00:00", "2020-1-01",
-                                  "2020-13-01", "2020-02-30", "２０２０-01-01", ""])
+@pytest.mark.parametrize("date", ["20200101", "2020-W01-1", "2020-01-01T00:00", "2020-1-01", ""])
 def test_a_date_not_written_as_yyyy_mm_dd_gets_one_clear_problem(tmp_path: Path,
                                                                   date: str) -> None:
+    # fromisoformat alone would take 20200101 and 2020-W01-1
+    assert _problems(tmp_path, [make_record(id="d", submitted_date=date)]) == [_date_format(date)]
+
+
+@pytest.mark.parametrize("date", ["2020-13-01", "2020-02-30", "２０２０-01-01"])
+def test_a_date_that_does_not_exist_gets_one_clear_problem(tmp_path: Path, date: str) -> None:
     assert _problems(tmp_path, [make_record(id="d", submitted_date=date)]) == [
-        f"d.json: submitted_date: {date!r} {ADVICE}"]
+        f"d.json: submitted_date: {date} is not a real date; check the month and the day "
+        "(YYYY-MM-DD)"]
 
 
 def test_a_date_in_the_future_is_refused(tmp_path: Path) -> None:
     tomorrow = (dt.date.today() + dt.timedelta(days=1)).isoformat()
     assert _problems(tmp_path, [make_record(id="f", submitted_date=tomorrow)]) == [
-        f"f.json: submitted_date: {tomorrow} is in the future; give the date the case study "
-        "was submitted"]
+        f"f.json: submitted_date: {tomorrow} is in the future"]
 
 
 @pytest.mark.parametrize("date", ["today", "1990-01-01", "2020-02-29"])
@@ -59,14 +66,14 @@ def test_the_record_must_be_an_object(tmp_path: Path) -> None:
     (tmp_path / "list.json").write_text("[1, 2]", encoding="utf-8")
     result = load_corpus(tmp_path)
     assert [str(p) for p in result.problems] == [
-        "list.json: (record): [1, 2] is not of type 'object'"]
+        "list.json: (record): must be a group of fields in curly brackets { }, not a list"]
     assert result.skipped == ["list.json"] and result.records == []
 
 
 def test_an_unknown_field_says_to_check_its_spelling(tmp_path: Path) -> None:
     problems = _problems(tmp_path, [make_record(id="u", sumary="typo")])
-    assert problems == ["u.json: (record): Additional properties are not allowed ('sumary' was "
-                        "unexpected); remove it or check its spelling"]
+    assert problems == ["u.json: sumary: not a field of a case study (did you mean 'summary'?); "
+                        "remove it or correct its name"]
 
 
 def test_valid_records_are_kept_in_file_order_and_invalid_ones_skipped(tmp_path: Path) -> None:
@@ -132,8 +139,8 @@ def test_keys_from_free_text() -> None:
 
 def test_an_id_that_is_not_a_lower_case_slug_is_refused(tmp_path: Path) -> None:
     problems = _problems(tmp_path, [make_record(id="Falls_Review")])
-    assert problems == ["Falls_Review.json: id: 'Falls_Review' does not match "
-                        "'^[a-z0-9]+(?:-[a-z0-9]+)*$'"]
+    assert problems == ["Falls_Review.json: id: 'Falls_Review': use lower-case letters, digits "
+                        "and single hyphens, e.g. falls-bundle-review-northmoor"]
 
 
 def test_problems_of_every_file_are_reported(tmp_path: Path) -> None:
@@ -145,20 +152,14 @@ def test_problems_of_every_file_are_reported(tmp_path: Path) -> None:
 
 def test_a_bad_date_does_not_hide_the_problems_after_it(tmp_path: Path) -> None:
     problems = _problems(tmp_path, [make_record(id="d", submitted_date="20200101", summary=5)])
-    assert problems == ["d.json: summary: 5 is not of type 'string'",
-                        f"d.json: submitted_date: '20200101' {ADVICE}"]
+    assert problems == [_date_format("20200101"),
+                        "d.json: summary: must be text in double quotes, not a number"]
 
 
 def test_an_unknown_key_lists_every_allowed_key(tmp_path: Path) -> None:
     allowed = ", ".join(load_vocabularies().tables["purpose"])
     assert _problems(tmp_path, [make_record(id="p", purpose="fun")]) == [
         f"p.json: purpose: unknown key 'fun'; use one of: {allowed}"]
-
-
-def test_a_long_malformed_date_is_quoted_up_to_40_characters(tmp_path: Path) -> None:
-    date = "2020-01-01" + "x" * 50
-    assert _problems(tmp_path, [make_record(id="l", submitted_date=date)]) == [
-        f"l.json: submitted_date: {date[:40]!r} {ADVICE}"]
 
 
 def test_labels_and_slugs() -> None:
