@@ -100,7 +100,7 @@ wheel: install-test
 screenshots: install-test
 	$(BIN)/python scripts/screenshots.py
 
-# Mutation testing (see docs/mutation.md); not in CI: it takes about an hour on 2 cores.
+# Mutation testing (see docs/mutation.md); not in CI: 1,900 mutants take hours on 2 cores.
 # Each module's mutants run only the fast tests that call the mutated function; MUTANTS picks
 # some (e.g. MUTANTS='indexer.generations*'). Results stay in mutants/ between runs.
 MUTANTS ?= indexer.generations* indexer.facets* indexer.sources.corpus* \
