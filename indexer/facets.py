@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from indexer.corpus import Vocabularies, organisation_key
+from indexer.sources.corpus import Vocabularies, organisation_key
 
 __all__ = ["FacetSpec", "FACETS", "FacetColumns", "build_columns", "load_columns"]
 

@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from indexer.corpus import load_vocabularies
 from indexer.facets import FACETS
-from search_service.params import MAX_PER_PAGE, SORTS
+from indexer.sources.corpus import load_vocabularies
+from search_service.engine.params import MAX_PER_PAGE, SORTS
 
 __all__ = ["openapi_document"]
 

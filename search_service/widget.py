@@ -4,8 +4,8 @@
 Host pages run strict Content Security Policies, so everything here works without inline
 script or style: the element links its stylesheet from ``/widget/v1/``, ``/embed`` is plain
 server-rendered HTML (a GET form, no JavaScript), and ``/widget`` loads its builder script
-from a file. ``/embed`` answers with the same :func:`search_service.search.search` as the API,
-so the iframe and the element show the same results in the same order.
+from a file. ``/embed`` answers with the same :func:`~search_service.engine.search.search` as
+the API, so the iframe and the element show the same results in the same order.
 """
 
 from __future__ import annotations
@@ -14,17 +14,27 @@ from collections.abc import Iterable
 from typing import Any
 from urllib.parse import urlencode
 
-from flask import Blueprint, Response, abort, current_app, render_template, request, send_file
+from flask import (
+    Blueprint,
+    Flask,
+    Response,
+    abort,
+    current_app,
+    render_template,
+    request,
+    send_file,
+)
 
-from indexer.corpus import load_vocabularies
 from indexer.facets import FACETS
 from indexer.paths import web_dir
-from search_service import search
-from search_service.app import current_generation
+from indexer.sources.corpus import load_vocabularies
+from search_service.current import get_generation
+from search_service.engine import search
+from search_service.engine.errors import ParameterError
+from search_service.engine.params import BOOST_PREFIX, SearchParams
 from search_service.errors import error_status
-from search_service.params import BOOST_PREFIX, ParameterError, SearchParams
 
-__all__ = ["bp", "ASSETS", "embed_args", "element_attributes", "host_policy"]
+__all__ = ["bp", "init_app", "ASSETS", "embed_args", "element_attributes", "host_policy"]
 
 bp = Blueprint("widget", __name__, template_folder="templates")
 
@@ -101,7 +111,7 @@ def embed() -> Response:
     status = 200
     try:
         search_args, _per_page = embed_args(args)
-        generation = current_generation()
+        generation = get_generation()
         params = SearchParams.from_args(search_args, generation.columns.keys["organisation"])
         if params.q.strip():
             context["page"] = search.search(generation, params)
@@ -161,7 +171,7 @@ def widget_page() -> Response:
     args = {k: request.args.getlist(k) for k in request.args}
     service = request.host_url.rstrip("/")
     vocab = load_vocabularies()
-    columns = current_generation().columns
+    columns = get_generation().columns
     choices = {
         spec.name: _select_items(
             zip(columns.keys[spec.name], columns.labels[spec.name], strict=True)
@@ -179,3 +189,7 @@ def widget_page() -> Response:
               "img-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; "
               "frame-ancestors 'none'")
     return _security_headers(Response(html), policy)
+
+
+def init_app(app: Flask) -> None:
+    app.register_blueprint(bp)

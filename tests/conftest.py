@@ -15,7 +15,7 @@ from flask.testing import FlaskClient
 from indexer.build import build_index
 from indexer.paths import corpus_dir
 from search_service import create_app
-from search_service.live import Generation, LiveIndex
+from search_service.engine.live import Generation, LiveIndex
 
 BASE_RECORD: dict[str, Any] = {
     "id": "placeholder",

@@ -95,7 +95,7 @@ def test_wrong_method_is_405_in_the_same_shape(client: FlaskClient) -> None:
 
 def test_unexpected_failure_is_500_in_the_same_shape(client: FlaskClient, app: Flask,
                                                      monkeypatch: pytest.MonkeyPatch) -> None:
-    from search_service import browse
+    from search_service.engine import browse
 
     def boom(*args: Any) -> Any:
         raise RuntimeError("bug")

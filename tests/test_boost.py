@@ -8,9 +8,10 @@ from typing import Any
 import pytest
 from flask.testing import FlaskClient
 
-from search_service.live import Generation
-from search_service.params import ParameterError, SearchParams
-from search_service.search import search
+from search_service.engine.errors import ParameterError
+from search_service.engine.live import Generation
+from search_service.engine.params import SearchParams
+from search_service.engine.search import search
 
 CASES = [
     ("falls", {"boost_region": ["north_west"]}, "relevance"),

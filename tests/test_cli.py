@@ -6,8 +6,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from indexer.cli import main
 from indexer.generations import read_current
+from search_service.cli import main
 from tests.conftest import make_record, write_corpus
 
 

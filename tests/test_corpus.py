@@ -6,8 +6,8 @@ from typing import Any
 
 import pytest
 
-from indexer.corpus import load_corpus, load_vocabularies, public_record, publishable
 from indexer.paths import corpus_dir
+from indexer.sources.corpus import load_corpus, load_vocabularies, public_record, publishable
 from tests.conftest import make_record, write_corpus
 
 

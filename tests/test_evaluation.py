@@ -10,15 +10,15 @@ import pytest
 import pytrec_eval
 from click.testing import CliRunner
 
-from indexer.cli import main
-from search_service.evaluation import (
+from search_service.cli import main
+from search_service.engine.evaluation import (
     Qrels,
     Run,
     bound_query,
     evaluate_run,
     paired_bootstrap,
 )
-from search_service.query import MAX_QUERY_CHARS, MAX_TERMS
+from search_service.engine.query import MAX_QUERY_CHARS, MAX_TERMS
 
 
 def _fixture(seed: int) -> tuple[Run, Qrels]:

@@ -10,7 +10,7 @@ import pytest
 from indexer.build import build_documents
 from indexer.documents import IndexDocument
 from indexer.fulltext import BM25_B, BM25_K1, FIELD_BOOSTS, open_fulltext
-from search_service.query import parse_query
+from search_service.engine.query import parse_query
 
 
 def doc(id: str, body: str = "", title: str = "") -> IndexDocument:

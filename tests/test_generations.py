@@ -8,9 +8,10 @@ import pytest
 
 from indexer import build as build_module
 from indexer.build import build_index
+from indexer.errors import IndexFormatError, IndexMissingError
 from indexer.generations import generations, read_current
-from indexer.manifest import FORMAT_VERSION, IndexFormatError, IndexMissingError
-from search_service.live import LiveIndex, open_generation
+from indexer.manifest import FORMAT_VERSION
+from search_service.engine.live import LiveIndex, open_generation
 from tests.conftest import make_record, write_corpus
 
 

@@ -6,9 +6,9 @@ from typing import Any
 
 import pytest
 
+from search_service.engine.params import Filters, SearchParams
+from search_service.engine.search import SearchPage
 from search_service.page_models import headline, pagination, query_pairs, search_url
-from search_service.params import Filters, SearchParams
-from search_service.search import SearchPage
 
 
 def test_search_urls_are_canonical_and_leave_out_defaults() -> None:

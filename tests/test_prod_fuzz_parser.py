@@ -9,11 +9,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from indexer.analysis import default_pipeline
-from search_service.live import Generation
-from search_service.params import ParameterError, SearchParams
-from search_service.query import QueryError, parse_query
-from search_service.search import search
-from search_service.snippets import highlight, snippet
+from search_service.engine.errors import ParameterError, QueryError
+from search_service.engine.live import Generation
+from search_service.engine.params import SearchParams
+from search_service.engine.query import parse_query
+from search_service.engine.search import search
+from search_service.engine.snippets import highlight, snippet
 
 SYNTAX = ["(", ")", '"', "*", "-", ":", " AND ", " OR ", " NOT ", "title:", "topics:", "~2",
           "^3", "[", "]", "{", "}", " ", "A&E", "COVID-19", "£12,000", "falls", "sep", "’s"]

@@ -80,7 +80,7 @@ def test_k_and_suggest_bounds(client: FlaskClient) -> None:
 
 
 def test_query_cost_bound(client: FlaskClient, monkeypatch: pytest.MonkeyPatch) -> None:
-    from search_service import search
+    from search_service.engine import search
 
     assert client.get(SEARCH, query_string={"q": "falls sepsis care"}).status_code == 200
     monkeypatch.setattr(search, "MAX_POSTINGS", 50)

@@ -9,10 +9,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from indexer.build import build_index
-from search_service.live import Generation, LiveIndex
-from search_service.params import SearchParams
-from search_service.query import QueryError
-from search_service.search import search
+from search_service.engine.errors import QueryError
+from search_service.engine.live import Generation, LiveIndex
+from search_service.engine.params import SearchParams
+from search_service.engine.search import search
 from tests.conftest import make_record, write_corpus
 
 DOCS = {

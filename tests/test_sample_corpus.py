@@ -10,12 +10,12 @@ from typing import Any
 
 import pytest
 
-from indexer.corpus import load_corpus, load_vocabularies
 from indexer.paths import corpus_dir
-from search_service.live import Generation
-from search_service.params import SearchParams
-from search_service.search import search
-from search_service.similar import similar_to_case
+from indexer.sources.corpus import load_corpus, load_vocabularies
+from search_service.engine.live import Generation
+from search_service.engine.params import SearchParams
+from search_service.engine.search import search
+from search_service.engine.similar import similar_to_case
 
 Records = list[dict[str, Any]]
 TEXT_FIELDS = ("title", "summary", "challenge", "lks_contribution", "outcome", "patient_benefit")

@@ -8,8 +8,8 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from bench.scale_corpus import WORDS, main
-from indexer.cli import main as cli
-from indexer.corpus import SUMMARY_MAX_WORDS, load_vocabularies
+from indexer.sources.corpus import SUMMARY_MAX_WORDS, load_vocabularies
+from search_service.cli import main as cli
 
 TEXT = ("title", "summary", "challenge", "lks_contribution", "outcome", "patient_benefit")
 

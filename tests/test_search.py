@@ -8,10 +8,10 @@ from typing import Any
 
 import pytest
 
-from indexer.corpus import load_vocabularies, organisation_key, public_record, publishable
-from search_service.live import Generation
-from search_service.params import Filters, SearchParams
-from search_service.search import search
+from indexer.sources.corpus import load_vocabularies, organisation_key, public_record, publishable
+from search_service.engine.live import Generation
+from search_service.engine.params import Filters, SearchParams
+from search_service.engine.search import search
 
 Records = list[dict[str, Any]]
 MULTI = {"impact_type": "impact_types", "service_type": "service_types"}

@@ -6,11 +6,11 @@ import numpy as np
 import pytest
 
 from indexer.analysis import Pipeline, default_pipeline
-from search_service.live import Generation
-from search_service.params import SearchParams
-from search_service.query import parse_query
-from search_service.scoring import TermScores
-from search_service.search import (
+from search_service.engine.live import Generation
+from search_service.engine.params import SearchParams
+from search_service.engine.query import parse_query
+from search_service.engine.scoring import TermScores
+from search_service.engine.search import (
     fulltext_expander,
     matching_mask,
     rank_fulltext,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Flask
 
-from search_service import security
+from search_service.production import security
 
 
 def directives(header: str) -> dict[str, str]:

@@ -11,13 +11,13 @@ import pytest
 from sklearn.feature_extraction.text import TfidfVectorizer
 
 from indexer.analysis import analyze
-from indexer.corpus import public_record, publishable
 from indexer.documents import from_case
 from indexer.similarity import PARAMS
-from search_service.live import Generation
-from search_service.params import Filters, ParameterError
-from search_service.search import NotFound
-from search_service.similar import similar_to_case, similar_to_text
+from indexer.sources.corpus import public_record, publishable
+from search_service.engine.errors import NotFound, ParameterError
+from search_service.engine.live import Generation
+from search_service.engine.params import Filters
+from search_service.engine.similar import similar_to_case, similar_to_text
 
 Records = list[dict[str, Any]]
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from search_service.live import Generation
-from search_service.similar import similar_to_case, similar_to_text
+from search_service.engine.live import Generation
+from search_service.engine.similar import similar_to_case, similar_to_text
 
 
 def _brute_cosine(generation: Generation, row: np.ndarray) -> np.ndarray:

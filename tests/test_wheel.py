@@ -34,7 +34,7 @@ def _env(target: Path) -> dict[str, str]:
 
 
 def _cli(target: Path, cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    code = "import sys; from indexer.cli import main; sys.exit(main())"
+    code = "import sys; from search_service.cli import main; sys.exit(main())"
     return subprocess.run([sys.executable, "-c", code, *args], cwd=cwd, env=_env(target),
                           capture_output=True, text=True, timeout=120)
 
@@ -62,7 +62,7 @@ def test_index_and_serve_from_another_directory(installed: Path, tmp_path: Path)
     built = _cli(installed, tmp_path, "index", "--index", str(index), "--quiet")
     assert built.returncode == 0, built.stderr
     port = _free_port()
-    code = "import sys; from indexer.cli import main; sys.exit(main())"
+    code = "import sys; from search_service.cli import main; sys.exit(main())"
     server = subprocess.Popen([sys.executable, "-c", code, "serve", "--index", str(index),
                                "--port", str(port)], cwd=tmp_path, env=_env(installed),
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)

@@ -1,7 +1,8 @@
 """'Similar impact': the closest case studies to a published one or to a librarian's draft,
 each with its reasons (the words that contribute most to the cosine, and shared facets).
 
-Flask-free, like :mod:`search_service.search`. A draft is analysed in memory and never stored.
+Flask-free, like the rest of :mod:`search_service.engine`. A draft is analysed in memory and
+never stored.
 """
 
 from __future__ import annotations
@@ -14,9 +15,10 @@ import numpy as np
 from scipy import sparse
 
 from indexer.facets import FACETS
-from search_service.live import Generation
-from search_service.params import Filters, ParameterError
-from search_service.search import NotFound, filter_mask, hit_fields
+from search_service.engine.errors import NotFound, ParameterError
+from search_service.engine.live import Generation
+from search_service.engine.params import Filters
+from search_service.engine.search import filter_mask, hit_fields
 
 __all__ = ["SimilarHit", "SimilarPage", "similar_to_case", "similar_to_text",
            "MAX_DRAFT_CHARS", "MAX_K"]

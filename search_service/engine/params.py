@@ -10,10 +10,11 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from indexer.corpus import load_vocabularies
 from indexer.facets import FACET_NAMES, FACETS
+from indexer.sources.corpus import load_vocabularies
+from search_service.engine.errors import ParameterError
 
-__all__ = ["ParameterError", "SearchParams", "Filters", "SORTS", "MAX_PER_PAGE", "MAX_RESULTS",
+__all__ = [ "SearchParams", "Filters", "SORTS", "MAX_PER_PAGE", "MAX_RESULTS",
            "BOOST_PREFIX"]
 
 SORTS = ("relevance", "newest", "oldest", "title")
@@ -22,12 +23,6 @@ BOOST_PREFIX = "boost_"
 MAX_RESULTS = 1000  # deepest result a page may reach: page * per_page
 MAX_FACET_VALUES = 40  # facet values selected in one request, over all facets
 YEAR_RANGE = (1990, 2100)
-
-
-class ParameterError(ValueError):
-    def __init__(self, parameter: str, message: str) -> None:
-        super().__init__(f"{parameter}: {message}")
-        self.parameter = parameter
 
 
 Args = Mapping[str, Sequence[str]]

@@ -1,10 +1,11 @@
 """``impact-search serve --prod``: the app under gunicorn, several worker processes.
 
-Nothing opens the index in the master: the app (and with it :class:`~search_service.live.LiveIndex`,
-which opens the index on the first request) is created in each worker after the fork
-(``preload_app`` is off), so no worker shares a file handle or an SQLite connection with
-another. Each worker keeps its searcher and checks the ``CURRENT`` pointer on every request,
-so a rebuild is picked up on the next request without a restart.
+Nothing opens the index in the master: the app (and with it
+:class:`~search_service.engine.live.LiveIndex`, which opens the index on the first request) is
+created in each worker after the fork (``preload_app`` is off), so no worker shares a file
+handle or an SQLite connection with another. Each worker keeps its searcher and checks the
+``CURRENT`` pointer on every request, so a rebuild is picked up on the next request without a
+restart.
 
 Workers are gunicorn's ``sync`` kind, one request at a time. A Whoosh searcher is not safe
 to share between threads (under ``gthread`` the rebuild test got "Block tag error" 500s from
@@ -16,28 +17,13 @@ would otherwise be for. Concurrency is the number of workers.
 from __future__ import annotations
 
 import logging
-import os
-import shutil
 import sys
-import tempfile
 from typing import Any
 
 from flask import Flask
 from gunicorn.app.base import BaseApplication
 
-__all__ = ["serve_prod", "prepare_metrics_dir", "configure_logging"]
-
-
-def prepare_metrics_dir() -> str:
-    """A fresh folder for the workers' metric files; must be set before prometheus_client loads."""
-    folder = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
-    if folder:
-        shutil.rmtree(folder, ignore_errors=True)
-        os.makedirs(folder)
-    else:
-        folder = tempfile.mkdtemp(prefix="impact-search-metrics-")
-        os.environ["PROMETHEUS_MULTIPROC_DIR"] = folder
-    return folder
+__all__ = ["serve_prod", "configure_logging"]
 
 
 def configure_logging() -> None:
@@ -83,7 +69,7 @@ class ProdServer(BaseApplication):  # type: ignore[misc]
 
 def serve_prod(app_config: dict[str, Any], host: str, port: int, workers: int,
                timeout: int) -> None:
-    prepare_metrics_dir()
+    """Run gunicorn. The caller has set ``PROMETHEUS_MULTIPROC_DIR`` (see the CLI's ``serve``)."""
     options = {
         "bind": f"{host}:{port}",
         "workers": workers,

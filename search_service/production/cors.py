@@ -15,11 +15,11 @@ from __future__ import annotations
 
 from importlib.metadata import PackageNotFoundError, version
 
-from flask import Flask, Response, current_app, g, request
+from flask import Response, current_app, g, request
 
-from search_service.app import current_generation
+from search_service.current import get_generation
 
-__all__ = ["init_app", "api_etag", "allowed_origin"]
+__all__ = ["not_modified", "add_headers", "api_etag", "allowed_origin"]
 
 API_PREFIX = "/api/"
 UNCACHED = frozenset({"/api/v1/health"})
@@ -35,7 +35,7 @@ def _code_version() -> str:
 
 def api_etag() -> str:
     """The weak ETag of every cacheable API response under the live generation."""
-    return f'W/"{current_generation().name}-{_code_version()}"'
+    return f'W/"{get_generation().name}-{_code_version()}"'
 
 
 def allowed_origin(origin: str | None, setting: str) -> str | None:
@@ -51,7 +51,7 @@ def _cacheable() -> bool:
             and request.path not in UNCACHED)
 
 
-def _not_modified() -> Response | None:
+def not_modified() -> Response | None:
     if not _cacheable():
         return None
     # Read once per request, so the ETag names the generation the view will answer from.
@@ -68,7 +68,7 @@ def _cache_headers(response: Response, etag: str) -> None:
     response.headers["Cache-Control"] = f"public, max-age={current_app.config['CACHE_MAX_AGE']}"
 
 
-def _add_headers(response: Response) -> Response:
+def add_headers(response: Response) -> Response:
     if not request.path.startswith(API_PREFIX):
         return response
     setting = str(current_app.config["CORS_ORIGINS"])
@@ -86,8 +86,3 @@ def _add_headers(response: Response) -> Response:
     elif request.path in UNCACHED:
         response.headers["Cache-Control"] = "no-store"
     return response
-
-
-def init_app(app: Flask) -> None:
-    app.before_request(_not_modified)
-    app.after_request(_add_headers)

@@ -15,10 +15,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from indexer.errors import IndexMissingError, IndexProblem
 from indexer.facets import FacetColumns, load_columns
 from indexer.fulltext import FullText, open_fulltext
 from indexer.generations import generations, read_current, verify
-from indexer.manifest import IndexMissingError, IndexProblem, Manifest, read_manifest
+from indexer.manifest import Manifest, read_manifest
 from indexer.similarity import SimilarityIndex, load_similarity
 from indexer.spelling import Speller, load_speller
 from indexer.store import RecordStore

@@ -1,6 +1,6 @@
 """Everything that is not a ranked search: one case study, the facet overview, completions.
 
-Flask-free, like :mod:`search_service.search`.
+Flask-free, like :mod:`search_service.engine.search`.
 """
 
 from __future__ import annotations
@@ -11,9 +11,10 @@ from typing import Any
 import numpy as np
 
 from indexer.suggest import fold
-from search_service.live import Generation
-from search_service.params import Filters, ParameterError
-from search_service.search import NotFound, facet_counts, hit_fields
+from search_service.engine.errors import NotFound, ParameterError
+from search_service.engine.live import Generation
+from search_service.engine.params import Filters
+from search_service.engine.search import facet_counts, hit_fields
 
 __all__ = ["get_case", "facet_overview", "suggest", "MAX_SUGGEST_CHARS"]
 

@@ -26,9 +26,9 @@ from prometheus_client import (
 from prometheus_client.core import GaugeMetricFamily, Metric
 from prometheus_client.registry import Collector
 
-from search_service.access_log import elapsed, route_of
+from search_service.production.access_log import elapsed, route_of
 
-__all__ = ["init_app"]
+__all__ = ["init_app", "observe"]
 
 REQUESTS = Counter("impact_search_requests", "HTTP requests answered",
                    ["route", "method", "status"])
@@ -43,7 +43,7 @@ class IndexCollector(Collector):
         self.app = app
 
     def collect(self) -> Iterator[Metric]:
-        from indexer.manifest import IndexProblem
+        from indexer.errors import IndexProblem
 
         index = self.app.extensions["live_index"]
         info = GaugeMetricFamily("impact_search_index_generation",
@@ -87,7 +87,6 @@ def metrics_view() -> Response:
 
 
 def init_app(app: Flask) -> None:
-    app.after_request(observe)
     if app.config["METRICS_ENABLED"]:
         app.add_url_rule("/metrics", "metrics", metrics_view)
 

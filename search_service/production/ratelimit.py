@@ -25,7 +25,7 @@ from limits.storage import storage_from_string
 from limits.strategies import MovingWindowRateLimiter
 from werkzeug.exceptions import TooManyRequests
 
-__all__ = ["init_app", "BUDGETS", "RateLimited"]
+__all__ = ["init_app", "check", "add_headers", "BUDGETS", "RateLimited"]
 
 log = logging.getLogger("impact_search.ratelimit")
 
@@ -121,5 +121,9 @@ def init_app(app: Flask) -> None:
     limiter = Limiter(app)
     app.extensions["rate_limiter"] = limiter
     app.extensions.setdefault("rate_budgets", {}).update(BUDGETS)
-    app.before_request(limiter.check)
-    app.after_request(add_headers)
+
+
+def check() -> None:
+    """Spend the request's budget, or raise :class:`RateLimited` (a 429)."""
+    limiter: Limiter = current_app.extensions["rate_limiter"]
+    limiter.check()

@@ -18,24 +18,21 @@ import numpy as np
 from whoosh import query as wq
 
 from indexer.analysis import default_pipeline
-from indexer.corpus import load_vocabularies
 from indexer.facets import FACETS, FacetColumns
 from indexer.fulltext import FullText
-from search_service.live import Generation
-from search_service.params import Filters, SearchParams
-from search_service.query import Expander, ParsedQuery, QueryError, parse_query
-from search_service.scoring import evaluate, term_scores
-from search_service.snippets import snippet
+from indexer.sources.corpus import load_vocabularies
+from search_service.engine.errors import QueryError
+from search_service.engine.live import Generation
+from search_service.engine.params import Filters, SearchParams
+from search_service.engine.query import Expander, ParsedQuery, parse_query
+from search_service.engine.scoring import evaluate, term_scores
+from search_service.engine.snippets import snippet
 
 __all__ = [
-    "SearchPage", "Hit", "NotFound", "QueryError",
+    "SearchPage", "Hit",
     "search", "rank_fulltext", "scored_matches", "fulltext_expander", "hit_fields",
     "filter_mask", "facet_counts", "matching_mask", "check_cost", "MAX_POSTINGS",
 ]
-
-
-class NotFound(LookupError):
-    pass
 
 
 @dataclass
@@ -173,7 +170,7 @@ def scored_matches(fulltext: FullText, query: wq.Query) -> tuple[np.ndarray, np.
     """Ordinals of every document ``query`` matches and their BM25F scores.
 
     One evaluation gives both the match set (for totals and facet counts) and the scores (for
-    ranking), over whole arrays (see :mod:`search_service.scoring`).
+    ranking), over whole arrays (see :mod:`search_service.engine.scoring`).
     """
     matches, scores = evaluate(fulltext.searcher, query)
     docnums = np.flatnonzero(matches)

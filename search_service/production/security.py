@@ -21,9 +21,9 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any, TypeVar
 
-from flask import Flask, Response, g
+from flask import Response, g
 
-__all__ = ["DEFAULT_POLICY", "DEFAULT_HEADERS", "init_app", "policy", "update_policy",
+__all__ = ["DEFAULT_POLICY", "DEFAULT_HEADERS", "apply", "policy", "update_policy",
            "set_header", "render_policy"]
 
 DEFAULT_POLICY: dict[str, str] = {
@@ -83,7 +83,7 @@ def render_policy(overrides: dict[str, str | None] | None = None) -> str:
     return "; ".join(f"{name} {value}" for name, value in merged.items() if value is not None)
 
 
-def _apply(response: Response) -> Response:
+def apply(response: Response) -> Response:
     overrides: dict[str, str | None] = g.get("csp_overrides", {})
     response.headers.setdefault("Content-Security-Policy", render_policy(overrides))
     headers: dict[str, str | None] = {**DEFAULT_HEADERS, **g.get("security_headers", {})}
@@ -93,7 +93,3 @@ def _apply(response: Response) -> Response:
         else:
             response.headers.setdefault(name, value)
     return response
-
-
-def init_app(app: Flask) -> None:
-    app.after_request(_apply)

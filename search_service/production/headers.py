@@ -1,17 +1,17 @@
 """Deployment headers (HSTS, when configured) and ``robots.txt``.
 
 The Content Security Policy, ``X-Content-Type-Options`` and ``Referrer-Policy`` of every
-response, API included, come from :mod:`search_service.security`; this module adds only what
-depends on how the service is deployed. Facet links on pages carry ``rel="nofollow"`` (see
-the templates), and robots.txt keeps crawlers off query-string URLs, so a crawler cannot walk
-every facet combination.
+response, API included, come from :mod:`~search_service.production.security`; this module
+adds only what depends on how the service is deployed. Facet links on pages carry
+``rel="nofollow"`` (see the templates), and robots.txt keeps crawlers off query-string URLs,
+so a crawler cannot walk every facet combination.
 """
 
 from __future__ import annotations
 
 from flask import Flask, Response, current_app, request
 
-__all__ = ["init_app", "ROBOTS_TXT"]
+__all__ = ["init_app", "add_headers", "ROBOTS_TXT"]
 
 ROBOTS_TXT = """\
 User-agent: *
@@ -38,5 +38,4 @@ def robots_txt() -> Response:
 
 
 def init_app(app: Flask) -> None:
-    app.after_request(add_headers)
     app.add_url_rule("/robots.txt", "robots_txt", robots_txt)

@@ -15,9 +15,9 @@ import logging
 import time
 from typing import Any
 
-from flask import Flask, Response, g, request
+from flask import Response, g, request
 
-__all__ = ["init_app", "route_of", "elapsed"]
+__all__ = ["start_timer", "log_request", "route_of", "elapsed"]
 
 log = logging.getLogger("impact_search.access")
 
@@ -62,9 +62,3 @@ def log_request(response: Response) -> Response:
         }
         log.info(json.dumps(entry))
     return response
-
-
-def init_app(app: Flask) -> None:
-    # First of the before_request hooks, so a request the rate limiter refuses is timed too.
-    app.before_request_funcs.setdefault(None, []).insert(0, start_timer)
-    app.after_request(log_request)

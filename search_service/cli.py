@@ -9,18 +9,21 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import sys
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import click
 
-from indexer.build import InvalidCorpusError, build_index
-from indexer.corpus import load_corpus
+from indexer.build import build_index
+from indexer.errors import IndexProblem, InvalidCorpusError
 from indexer.generations import read_current
-from indexer.manifest import IndexProblem, read_manifest
+from indexer.manifest import read_manifest
 from indexer.paths import corpus_dir
+from indexer.sources.corpus import load_corpus
 
 DEFAULT_INSTANCE = Path("instance")
 
@@ -145,9 +148,9 @@ def serve(index_dir: Path | None, host: str, port: int, prod: bool, workers: int
     """Serve the site and API (Flask's server, or gunicorn with --prod)."""
     if prod:
         # Before anything imports prometheus_client: its multiprocess mode is chosen at import.
-        from search_service.server import prepare_metrics_dir, serve_prod
+        _prepare_metrics_dir()
+        from search_service.production.server import serve_prod
 
-        prepare_metrics_dir()
         index_dir = index_dir or default_index_dir()
         # Check the index in the master, then close it: workers open their own after the fork.
         _require_index(str(index_dir)).close()
@@ -161,8 +164,24 @@ def serve(index_dir: Path | None, host: str, port: int, prod: bool, workers: int
     app.run(host=host, port=port)
 
 
+def _prepare_metrics_dir() -> str:
+    """A fresh folder for the workers' metric files.
+
+    Set before anything imports the production package: prometheus_client chooses its
+    multiprocess storage when it is first imported, so this cannot live beside the metrics.
+    """
+    folder = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+    if folder:
+        shutil.rmtree(folder, ignore_errors=True)
+        os.makedirs(folder)
+    else:
+        folder = tempfile.mkdtemp(prefix="impact-search-metrics-")
+        os.environ["PROMETHEUS_MULTIPROC_DIR"] = folder
+    return folder
+
+
 def _require_index(index_dir: str) -> Any:
-    from search_service.live import LiveIndex
+    from search_service.engine.live import LiveIndex
 
     try:
         return LiveIndex(Path(index_dir)).current()
@@ -181,9 +200,9 @@ def _generation(index_dir: Path | None) -> Any:
 @click.option("--per-page", default=10, show_default=True, type=int)
 def search(query: str, index_dir: Path | None, as_json: bool, per_page: int) -> None:
     """Search the index for QUERY."""
-    from search_service.params import ParameterError, SearchParams
-    from search_service.query import QueryError
-    from search_service.search import search as run_search
+    from search_service.engine.errors import ParameterError, QueryError
+    from search_service.engine.params import SearchParams
+    from search_service.engine.search import search as run_search
 
     generation = _generation(index_dir)
     try:
@@ -211,9 +230,8 @@ def search(query: str, index_dir: Path | None, as_json: bool, per_page: int) -> 
 def similar(case_id: str | None, text: str | None, index_dir: Path | None, k: int,
             as_json: bool) -> None:
     """Case studies most like CASE_ID, or like a draft given with --text."""
-    from search_service.params import ParameterError
-    from search_service.search import NotFound
-    from search_service.similar import similar_to_case, similar_to_text
+    from search_service.engine.errors import NotFound, ParameterError
+    from search_service.engine.similar import similar_to_case, similar_to_text
 
     if (case_id is None) == (text is None):
         raise click.UsageError("give a case id or --text, not both")
@@ -241,7 +259,7 @@ def similar(case_id: str | None, text: str | None, index_dir: Path | None, k: in
 @click.option("--json", "as_json", is_flag=True, help="Print the figures as one JSON object.")
 def evaluate(beir_dir: Path, split: str, k: int, as_json: bool) -> None:
     """Ranking quality on a BEIR collection, indexed and queried as the service does."""
-    from search_service.evaluation import evaluate_service
+    from search_service.engine.evaluation import evaluate_service
 
     try:
         result = evaluate_service(beir_dir, split, k)

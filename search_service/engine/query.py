@@ -22,8 +22,9 @@ from whoosh import query as wq
 
 from indexer.analysis import default_pipeline, normalise_word
 from indexer.fulltext import TEXT_FIELDS
+from search_service.engine.errors import QueryError
 
-__all__ = ["QueryError", "ParsedQuery", "parse_query", "MAX_QUERY_CHARS", "MAX_TERMS"]
+__all__ = [ "ParsedQuery", "parse_query", "MAX_QUERY_CHARS", "MAX_TERMS"]
 
 MAX_QUERY_CHARS = 500
 MAX_TERMS = 32
@@ -45,14 +46,6 @@ class UnionOr(wq.Or):  # type: ignore[misc]
     """
 
     matcher_type = wq.Or.DEFAULT_MATCHER
-
-
-class QueryError(ValueError):
-    """A query over a bound: the message says which bound and what to do."""
-
-    def __init__(self, message: str, parameter: str = "q") -> None:
-        super().__init__(message)
-        self.parameter = parameter
 
 
 class _Fallback(Exception):

@@ -2,8 +2,8 @@
 
 The collection is indexed with the service's own code (:func:`indexer.build.build_documents`
 over :func:`indexer.documents.from_generic`), and each query goes through the service's query
-path (:func:`search_service.query.parse_query`, then :func:`search_service.search.rank_fulltext`),
-so the figure measures what users get.
+path (:func:`~search_service.engine.query.parse_query`, then
+:func:`~search_service.engine.search.rank_fulltext`), so the figure measures what users get.
 
 Queries are cut to the service's bounds (the first ``MAX_TERMS`` words, at most
 ``MAX_QUERY_CHARS`` characters) rather than rejected, and the number cut is reported; NFCorpus
@@ -30,8 +30,8 @@ from typing import Any
 from indexer.build import build_documents
 from indexer.documents import from_generic
 from indexer.fulltext import FullText, open_fulltext
-from search_service.query import MAX_QUERY_CHARS, MAX_TERMS, parse_query
-from search_service.search import fulltext_expander, rank_fulltext
+from search_service.engine.query import MAX_QUERY_CHARS, MAX_TERMS, parse_query
+from search_service.engine.search import fulltext_expander, rank_fulltext
 
 __all__ = [
     "Qrels", "Run", "BeirSet", "Evaluation", "load_beir", "ndcg_at_k", "recall_at_k",
