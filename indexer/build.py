@@ -1,6 +1,8 @@
 """Build a complete index generation: validate, then write every part, then switch.
 
-Parts of a generation: ``fulltext/`` (Whoosh), ``similarity/`` (TF-IDF), ``records.sqlite``
+Parts of a generation: ``fulltext/`` (Whoosh: positions for phrases, per-field terms for
+``title:`` and the like), ``impacts/`` (BM25 scores per term, :mod:`indexer.impacts`),
+``similarity/`` (TF-IDF), ``records.sqlite``
 (public records), ``columns.npz``/``columns.json`` (facets), ``suggest.json`` (completions) and,
 last, ``manifest.json``.
 """
@@ -9,12 +11,13 @@ from __future__ import annotations
 
 import shutil
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from indexer import fulltext, similarity
+from indexer import fulltext, impacts, similarity
+from indexer.analysis import Term, default_pipeline
 from indexer.documents import IndexDocument, from_case
 from indexer.errors import InvalidCorpusError
 from indexer.facets import build_columns, save_columns
@@ -61,12 +64,19 @@ def build_documents(
 ) -> dict[str, Any]:
     """Both text indexes of ``documents`` in ``directory``; returns their parameters."""
     fulltext.build_fulltext(directory / "fulltext", documents, procs=procs, progress=progress)
-    similarity.build_similarity(directory / "similarity", documents, progress=progress)
-    return {
-        "field_boosts": fulltext.FIELD_BOOSTS,
-        "bm25": {"K1": fulltext.BM25_K1, "B": fulltext.BM25_B},
-        "tfidf": similarity.PARAMS,
-    }
+    # One analysis pass feeds both the TF-IDF model and the BM25 impacts.
+    pipeline = default_pipeline()
+    bm25 = impacts.ImpactsBuilder()
+
+    def analysed() -> Iterator[list[Term]]:
+        for doc in documents:
+            terms = pipeline.terms(doc.similarity_text)
+            bm25.add(terms, len(doc.title), doc.organisation)
+            yield terms
+
+    similarity.build_similarity(directory / "similarity", analysed(), progress=progress)
+    impacts.save_impacts(directory / "impacts", bm25.build())
+    return {"bm25": impacts.PARAMS, "tfidf": similarity.PARAMS}
 
 
 def build_index(

@@ -19,11 +19,13 @@ from indexer.errors import IndexMissingError, IndexProblem
 from indexer.facets import FacetColumns, load_columns
 from indexer.fulltext import FullText, open_fulltext
 from indexer.generations import generations, read_current, verify
+from indexer.impacts import Impacts, load_impacts
 from indexer.manifest import Manifest, read_manifest
 from indexer.similarity import SimilarityIndex, load_similarity
 from indexer.spelling import Speller, load_speller
 from indexer.store import RecordStore
 from indexer.suggest import load_suggestions
+from search_service.engine.scoring import TextIndex
 
 __all__ = ["Generation", "LiveIndex", "open_generation"]
 
@@ -37,11 +39,17 @@ class Generation:
     path: Path
     manifest: Manifest
     fulltext: FullText
+    impacts: Impacts
     similarity: SimilarityIndex
     columns: FacetColumns
     store: RecordStore
     suggestions: list[list[Any]]
     speller: Speller
+
+    @property
+    def texts(self) -> TextIndex:
+        """What ranking reads: positions, BM25 impacts, TF-IDF rows."""
+        return TextIndex(self.fulltext, self.impacts, self.similarity)
 
     def close(self) -> None:
         self.fulltext.close()
@@ -63,6 +71,7 @@ def open_generation(path: Path) -> Generation:
             path=path,
             manifest=manifest,
             fulltext=fulltext,
+            impacts=load_impacts(path / "impacts"),
             similarity=load_similarity(path / "similarity"),
             columns=load_columns(path),
             store=RecordStore(path),
