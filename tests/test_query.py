@@ -46,7 +46,19 @@ def tiny(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Generation]:
 
 
 def ids(generation: Generation, q: str) -> list[str]:
-    return [h.id for h in search(generation, SearchParams(q=q, per_page=50)).hits]
+    """The case studies that match ``q`` (related results after few matches left out)."""
+    return [h.id for h in search(generation, SearchParams(q=q, per_page=50)).hits
+            if not h.fields["related"]]
+
+
+def test_related_results_follow_few_matches_and_are_marked(tiny: Generation) -> None:
+    page = search(tiny, SearchParams(q="sepsis falls", per_page=50))
+    flags = [h.fields["related"] for h in page.hits]
+    assert page.total == 3 and flags[:3] == [False] * 3
+    assert page.related == len(flags) - 3 > 0 and all(flags[3:])
+    # Operators say exactly what to match: no related results for them.
+    assert search(tiny, SearchParams(q='"pressure ulcer"', per_page=50)).related == 0
+    assert search(tiny, SearchParams(q="falls AND sepsis", per_page=50)).related == 0
 
 
 def test_free_text_matches_any_word_and_ranks_documents_with_more_words_first(
@@ -58,7 +70,8 @@ def test_free_text_matches_any_word_and_ranks_documents_with_more_words_first(
 
 def test_phrase_needs_adjacent_words(tiny: Generation) -> None:
     assert ids(tiny, '"pressure ulcer"') == ["pressure-ulcer"]
-    assert set(ids(tiny, "pressure ulcer")) == {"pressure-ulcer", "ulcer-pressure"}
+    # Free words match any word, "pressure" inside "blood pressure" (falls-wards) too.
+    assert set(ids(tiny, "pressure ulcer")) == {"pressure-ulcer", "ulcer-pressure", "falls-wards"}
 
 
 def test_exclusion(tiny: Generation) -> None:
