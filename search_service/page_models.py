@@ -52,6 +52,8 @@ def query_pairs(params: SearchParams) -> Pairs:
         pairs.append(("page", str(params.page)))
     if params.per_page != DEFAULT_PER_PAGE:
         pairs.append(("per_page", str(params.per_page)))
+    if params.exact:
+        pairs.append(("exact", "true"))
     return pairs
 
 

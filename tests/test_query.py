@@ -9,6 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from indexer.build import build_index
+from search_service.engine.correction import Correction
 from search_service.engine.errors import QueryError
 from search_service.engine.live import Generation, LiveIndex
 from search_service.engine.params import SearchParams
@@ -131,10 +132,30 @@ def test_unsupported_operators_are_explained(tiny: Generation, q: str) -> None:
     assert page.notices
 
 
-def test_did_you_mean_for_a_misspelt_word(tiny: Generation) -> None:
+def test_a_surely_misspelt_word_shows_the_corrected_results(tiny: Generation) -> None:
     page = search(tiny, SearchParams(q="amputatons"))
+    assert page.correction is not None and page.correction.to_json() == {
+        "original": "amputatons", "corrected": "amputations"}
+    assert page.params.q == "amputatons" and page.did_you_mean is None
+    assert [h.id for h in page.hits if not h.fields["related"]] == ["diabetes-foot"]
+    assert page.notices[0] == ("Showing results for “amputations”. Search instead for "
+                               "“amputatons”.")
+    # One misspelt word among others is corrected too, and a swap of two letters is sure.
+    assert search(tiny, SearchParams(q="sepsis nurces")).correction is not None
+    assert search(tiny, SearchParams(q="spesis")).correction == Correction("spesis", "sepsis")
+
+
+def test_exact_searches_the_words_as_typed_and_offers_did_you_mean(tiny: Generation) -> None:
+    page = search(tiny, SearchParams(q="amputatons", exact=True))
+    assert page.correction is None and page.total == 0
     assert page.did_you_mean == "amputations"
-    assert page.total == 0
+
+
+@pytest.mark.parametrize("q", ['"amputatons"', "wards", "ulcer", "salt", "xqzkv"])
+def test_never_corrected(tiny: Generation, q: str) -> None:
+    # a quoted phrase, words the collection contains, an acronym, a word with nothing near
+    page = search(tiny, SearchParams(q=q))
+    assert page.correction is None
 
 
 @settings(max_examples=300, deadline=None)
@@ -161,5 +182,7 @@ def test_no_operator_soup_raises_anything_but_a_bound(tiny: Generation, parts: l
 
 
 def test_stop_words_are_never_corrected(tiny: Generation) -> None:
-    page = search(tiny, SearchParams(q="with amputatons"))
+    page = search(tiny, SearchParams(q="wiht amputatons"))
+    assert page.correction == Correction("wiht amputatons", "wiht amputations")
+    page = search(tiny, SearchParams(q="with amputatons", exact=True))
     assert page.did_you_mean == "with amputations"

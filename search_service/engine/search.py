@@ -12,14 +12,14 @@ facet counts and date/title sorting run over the NumPy facet columns (see
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
 
-from indexer.analysis import default_pipeline
 from indexer.facets import FACETS, FacetColumns
 from indexer.sources.corpus import load_vocabularies
+from search_service.engine.correction import FEW, Correction, corrected_text, did_you_mean
 from search_service.engine.live import Generation
 from search_service.engine.params import Filters, SearchParams
 from search_service.engine.query import ParsedQuery, parse_query
@@ -61,6 +61,7 @@ class SearchPage:
     facets: dict[str, list[dict[str, Any]]]
     notices: list[str] = field(default_factory=list)
     did_you_mean: str | None = None
+    correction: Correction | None = None  # the results are for a surely corrected query
     took_ms: float = 0.0
     boosted_total: int | None = None  # set when params.boost is active
     related: int = 0  # documents after the matches that do not contain the words
@@ -73,6 +74,7 @@ class SearchPage:
         return {"query": self.params.echo(), "total": self.total, "related": self.related,
                 "hits": [h.to_json() for h in self.hits], "facets": self.facets,
                 "notices": self.notices, "did_you_mean": self.did_you_mean,
+                "correction": None if self.correction is None else self.correction.to_json(),
                 "took_ms": round(self.took_ms, 2),
                 **({} if self.boosted_total is None else {"boosted_total": self.boosted_total})}
 
@@ -178,27 +180,35 @@ def _top(generation: Generation, ranking: Ranking, selected: np.ndarray, sort: s
     return [(int(o), None) for o in ordered[:limit]]
 
 
-def _did_you_mean(generation: Generation, parsed: ParsedQuery) -> str | None:
-    stopwords = default_pipeline().stopwords
-    changed = False
-    words = []
-    for word in parsed.words:
-        folded = word.lower()
-        if len(folded) > 3 and folded not in stopwords and not generation.speller.known(folded):
-            found = generation.speller.suggest(folded)
-            if found:
-                folded, changed = found, True
-        words.append(folded)
-    return " ".join(words) if changed else None
-
-
 def search(generation: Generation, params: SearchParams) -> SearchPage:
-    with generation.fulltext.lock:
-        return _search(generation, params)
-
-
-def _search(generation: Generation, params: SearchParams) -> SearchPage:
     started = time.perf_counter()
+    with generation.fulltext.lock:
+        page, parsed = _search(generation, params)
+        if parsed.words:
+            page = _corrected(generation, page, parsed)
+    page.took_ms = (time.perf_counter() - started) * 1000
+    return page
+
+
+def _corrected(generation: Generation, page: SearchPage, parsed: ParsedQuery) -> SearchPage:
+    """The surely corrected query's results if they are no fewer, else "did you mean"."""
+    params = page.params
+    fixed = None if params.exact else corrected_text(generation, params.q, parsed)
+    if fixed is not None:
+        better, _ = _search(generation, replace(params, q=fixed))
+        if better.total >= max(page.total, 1):
+            better.params, better.correction = params, Correction(params.q, fixed)
+            better.notices.insert(0, better.correction.notice)
+            return better
+    if page.total >= FEW:
+        return page
+    page.did_you_mean = did_you_mean(generation, parsed)
+    if page.did_you_mean:
+        page.notices.append(f"Did you mean “{page.did_you_mean}”?")
+    return page
+
+
+def _search(generation: Generation, params: SearchParams) -> tuple[SearchPage, ParsedQuery]:
     columns = generation.columns
     texts = generation.texts
     parsed = parse_query(params.q, prefix_expander(texts))
@@ -239,10 +249,5 @@ def _search(generation: Generation, params: SearchParams) -> SearchPage:
         page.boosted_total = int(boosted.sum())
         for hit, (o, _score) in zip(hits, chosen, strict=True):
             hit.fields["boosted"] = bool(boosted[o])
-    if parsed.words and total < 3:
-        page.did_you_mean = _did_you_mean(generation, parsed)
-        if page.did_you_mean:
-            page.notices.append(f"Did you mean “{page.did_you_mean}”?")
-    page.took_ms = (time.perf_counter() - started) * 1000
-    return page
+    return page, parsed
 
