@@ -16,7 +16,7 @@ from werkzeug.exceptions import HTTPException
 from indexer.errors import IndexProblem
 from search_service.engine.errors import NotFound, ParameterError, QueryError
 
-__all__ = ["init_app", "error_status", "HtmlRenderer"]
+__all__ = ["init_app", "error_status", "HtmlRenderer", "handle", "wants_json"]
 
 log = logging.getLogger("impact_search.errors")
 
