@@ -16,6 +16,9 @@ import time
 from pathlib import Path
 from typing import Any
 
+from bench.run import git_commit, machine, versions
+from indexer import impacts
+from search_service.engine import feedback
 from search_service.engine.evaluation import (
     Run,
     _jsonl,
@@ -65,9 +68,14 @@ def compare(directory: Path, split: str) -> dict[str, Any]:
     return {
         "dataset": directory.name,
         "split": split,
-        "impact_search": {**ours.to_json(), "truncated_queries": ours.truncated_queries},
+        "impact_search": {**ours.to_json(), "truncated_queries": ours.truncated_queries,
+                          "config": {"bm25": impacts.PARAMS, "feedback": feedback.PARAMS},
+                          "timing": "each query once, cold (no query-level cache), parse + "
+                                    "rank + feedback, top 100"},
         "bm25s": {**baseline.to_json(), "config": "bm25s 'lucene' k1=1.5 b=0.75, PyStemmer "
-                  "english, stop words 'en', title + text"},
+                  "english, stop words 'en', title + text",
+                  "timing": "one batch call for all queries (tokenise + retrieve), divided "
+                            "by the number of queries"},
         "ndcg_at_10_difference": {"mean": round(diff, 4), "ci95": [round(low, 4), round(high, 4)],
                                   "method": "paired bootstrap over queries, 10,000 resamples"},
     }
@@ -83,8 +91,10 @@ def main() -> None:
     if not args.beir.is_dir():
         print(f"skipped: {args.beir} is absent (the shared benchmarks folder is not here)")
         return
+    at_start = machine()
     result = compare(args.beir, args.split)
     result["date"] = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+    result.update(git_commit=git_commit(), machine=at_start, versions=versions())
     text = json.dumps(result, indent=2)
     print(text)
     if args.out:

@@ -24,7 +24,7 @@ from indexer.analysis import default_pipeline, normalise_word
 from search_service.engine.errors import QueryError
 from search_service.engine.scoring import TEXT
 
-__all__ = [ "ParsedQuery", "parse_query", "MAX_QUERY_CHARS", "MAX_TERMS", "UnionOr"]
+__all__ = ["ParsedQuery", "parse_query", "MAX_QUERY_CHARS", "MAX_TERMS", "UnionOr", "WordsOr"]
 
 MAX_QUERY_CHARS = 500
 MAX_TERMS = 32

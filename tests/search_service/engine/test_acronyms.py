@@ -20,7 +20,7 @@ from indexer.paths import corpus_dir
 from search_service.engine.live import Generation, LiveIndex
 from search_service.engine.params import SearchParams
 from search_service.engine.search import search
-from tests.conftest import make_record, write_corpus
+from tests.builders import make_record, write_corpus
 
 DICTIONARY = Path("/usr/share/dict/american-english")  # Debian package wamerican
 
