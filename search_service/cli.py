@@ -276,7 +276,7 @@ def evaluate(beir_dir: Path, split: str, k: int, as_json: bool) -> None:
         return
     click.echo(f"nDCG@{k}        {result.ndcg_at_10:.4f}")
     click.echo(f"Recall@100     {result.recall_at_100:.4f}")
-    click.echo(f"mean query     {result.mean_ms:.2f} ms")
+    click.echo(f"mean query     {result.mean_ms:.2f} ms ({result.mean_cpu_ms:.2f} ms CPU)")
     click.echo(f"no-hit queries {result.no_hit_queries} of {result.queries}")
     if result.truncated_queries:
         click.echo(f"note: {result.truncated_queries} queries were cut to the query bounds")

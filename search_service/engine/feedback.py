@@ -63,24 +63,28 @@ def free_word_weights(query: wq.Query | None) -> dict[str, float] | None:
 def expand(index: TextIndex, weights: Mapping[str, float],
            scores: np.ndarray) -> dict[str, float]:
     """The typed words' weights interpolated with the best terms of the top documents."""
-    candidates = np.flatnonzero(scores > 0)
+    k = min(FEEDBACK_DOCS, len(scores))
+    candidates = np.argpartition(-scores, k - 1)[:k] if k else np.zeros(0, dtype=np.int64)
+    candidates = candidates[scores[candidates] > 0]
     if not len(candidates):
         return dict(weights)
-    if len(candidates) > FEEDBACK_DOCS:
-        best = np.argpartition(-scores[candidates], FEEDBACK_DOCS - 1)[:FEEDBACK_DOCS]
-        candidates = candidates[best]
     share = scores[candidates] / scores[candidates].sum()
     matrix = index.similarity.matrix
-    spans = [slice(matrix.indptr[d], matrix.indptr[d + 1]) for d in candidates.tolist()]
-    indices = np.concatenate([matrix.indices[s] for s in spans])
-    data = np.concatenate([matrix.data[s] * w for s, w in zip(spans, share.tolist(),
-                                                                strict=True)])
-    columns, where = np.unique(indices, return_inverse=True)
-    votes = np.bincount(where, weights=data)
-    terms = index.similarity.terms
-    order = np.lexsort((columns, -votes))[:FEEDBACK_TERMS]
-    chosen = {terms[int(columns[i])]: float(votes[i]) for i in order if votes[i] > 0}
-    chosen = {t: v for t, v in chosen.items() if t in index.impacts}
+    indptr, indices, data = matrix.indptr, matrix.indices, matrix.data
+    starts, ends = indptr[candidates].tolist(), indptr[candidates + 1].tolist()
+    found = np.concatenate([indices[a:b] for a, b in zip(starts, ends, strict=True)])
+    weighted = np.concatenate([data[a:b] * w for a, b, w in zip(starts, ends, share.tolist(),
+                                                                 strict=True)])
+    columns, where = np.unique(found, return_inverse=True)
+    votes = np.bincount(where, weights=weighted)
+    best = np.arange(len(votes))
+    if len(votes) > FEEDBACK_TERMS:  # only the best (and any tied with the last) need sorting
+        cut = -np.partition(-votes, FEEDBACK_TERMS - 1)[FEEDBACK_TERMS - 1]
+        best = best[votes >= cut]
+    best = best[np.lexsort((columns[best], -votes[best]))][:FEEDBACK_TERMS]
+    terms, known = index.similarity.terms, index.impacts.columns
+    chosen = {terms[c]: v for c, v in zip(columns[best].tolist(), votes[best].tolist(),
+                                          strict=True) if v > 0 and terms[c] in known}
     typed = sum(weights.values())
     out = {t: QUERY_WEIGHT * w / typed for t, w in weights.items()}
     voted = sum(chosen.values())
