@@ -74,8 +74,8 @@ def build_documents(
             bm25.add(terms, len(doc.title), doc.organisation)
             yield terms
 
-    similarity.build_similarity(directory / "similarity", analysed(), progress=progress)
-    impacts.save_impacts(directory / "impacts", bm25.build())
+    model = similarity.build_similarity(directory / "similarity", analysed(), progress=progress)
+    impacts.save_impacts(directory / "impacts", bm25.build(), model.terms)
     return {"bm25": impacts.PARAMS, "tfidf": similarity.PARAMS}
 
 

@@ -42,7 +42,7 @@ B = 0.75
 TITLE_BONUS = 0.2
 PARAMS: dict[str, Any] = {"k1": K1, "b": B, "title_bonus": TITLE_BONUS, "idf": "lucene",
                           "fields": "title summary topics body organisation, as one"}
-ARRAYS = ("indptr", "indices", "data")
+ARRAYS = ("indptr", "indices", "data", "from_similarity")
 
 
 def bm25_idf(df: np.ndarray, documents: int) -> np.ndarray:
@@ -60,6 +60,8 @@ class Impacts:
     data: np.ndarray  # float32 scores
     documents: int
     params: dict[str, Any]
+    # The column here of each column of the TF-IDF model (feedback votes with its rows).
+    from_similarity: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     columns: dict[str, int] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -78,12 +80,21 @@ class Impacts:
 
     def scores(self, weights: Mapping[str, float]) -> np.ndarray:
         """The weighted sum of the terms' scores, for every document."""
-        parts = [(self.column(term), weight) for term, weight in weights.items()]
-        if not parts:
+        found = [(self.columns.get(term), weight) for term, weight in weights.items()]
+        known = [(c, w) for c, w in found if c is not None]
+        return self.column_scores([c for c, _ in known], [w for _, w in known])
+
+    def column_scores(self, columns: Sequence[int], weights: Sequence[float]) -> np.ndarray:
+        """The weighted sum of these columns' scores, for every document."""
+        if not len(columns):
             return np.zeros(self.documents, dtype=np.float64)
+        starts = self.indptr[columns].tolist()
+        ends = self.indptr[np.asarray(columns) + 1].tolist()
         # One bincount over every column's postings beats a scatter-add per term.
-        ordinals = np.concatenate([o for (o, _), _ in parts])
-        values = np.concatenate([v * np.float32(w) for (_, v), w in parts])
+        ordinals = np.concatenate([self.indices[a:b] for a, b in zip(starts, ends, strict=True)])
+        values = np.concatenate([self.data[a:b] for a, b in zip(starts, ends, strict=True)])
+        values = values * np.repeat(np.asarray(weights, dtype=np.float32),
+                                    np.subtract(ends, starts))
         return np.bincount(ordinals, weights=values, minlength=self.documents)
 
     def expand_prefix(self, prefix: str, limit: int) -> list[str]:
@@ -158,7 +169,10 @@ class ImpactsBuilder:
         return matrix
 
 
-def save_impacts(directory: Path, impacts: Impacts) -> None:
+def save_impacts(directory: Path, impacts: Impacts, similarity_terms: Sequence[str]) -> None:
+    """Write ``impacts`` with the column of each of the TF-IDF model's terms."""
+    impacts.from_similarity = np.asarray([impacts.columns.get(t, -1) for t in similarity_terms],
+                                         dtype=np.int64)
     directory.mkdir(parents=True, exist_ok=True)
     for name in ARRAYS:
         np.save(directory / f"{name}.npy", getattr(impacts, name), allow_pickle=False)
@@ -174,4 +188,4 @@ def load_impacts(directory: Path) -> Impacts:
     arrays = {name: np.load(directory / f"{name}.npy", mmap_mode="r",
                             allow_pickle=False).view(np.ndarray) for name in ARRAYS}
     return Impacts(payload["terms"], arrays["indptr"], arrays["indices"], arrays["data"],
-                   int(payload["documents"]), payload["params"])
+                   int(payload["documents"]), payload["params"], arrays["from_similarity"])

@@ -24,10 +24,10 @@ from whoosh import query as wq
 from search_service.engine.scoring import TEXT, TextIndex
 
 __all__ = ["FEEDBACK_DOCS", "FEEDBACK_TERMS", "QUERY_WEIGHT", "RELATED_FILL", "PARAMS",
-           "free_word_weights", "expand"]
+           "free_word_weights", "feedback_columns", "expand"]
 
 FEEDBACK_DOCS = 10
-FEEDBACK_TERMS = 20
+FEEDBACK_TERMS = 10
 QUERY_WEIGHT = 0.7
 RELATED_FILL = 10
 PARAMS = {"documents": FEEDBACK_DOCS, "terms": FEEDBACK_TERMS, "query_weight": QUERY_WEIGHT,
@@ -60,34 +60,44 @@ def free_word_weights(query: wq.Query | None) -> dict[str, float] | None:
     return weights or None
 
 
-def expand(index: TextIndex, weights: Mapping[str, float],
-           scores: np.ndarray) -> dict[str, float]:
-    """The typed words' weights interpolated with the best terms of the top documents."""
+def feedback_columns(index: TextIndex, scores: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The best terms of the top documents: (impacts columns, weights summing to 1)."""
     k = min(FEEDBACK_DOCS, len(scores))
+    # (kth near the start: numpy's selection slows badly on many equal zeros near the end)
     candidates = np.argpartition(-scores, k - 1)[:k] if k else np.zeros(0, dtype=np.int64)
     candidates = candidates[scores[candidates] > 0]
     if not len(candidates):
-        return dict(weights)
-    share = scores[candidates] / scores[candidates].sum()
+        return np.zeros(0, dtype=np.int64), np.zeros(0)
+    share = (scores[candidates] / scores[candidates].sum()).tolist()
     matrix = index.similarity.matrix
     indptr, indices, data = matrix.indptr, matrix.indices, matrix.data
-    starts, ends = indptr[candidates].tolist(), indptr[candidates + 1].tolist()
-    found = np.concatenate([indices[a:b] for a, b in zip(starts, ends, strict=True)])
-    weighted = np.concatenate([data[a:b] * w for a, b, w in zip(starts, ends, share.tolist(),
-                                                                 strict=True)])
-    columns, where = np.unique(found, return_inverse=True)
-    votes = np.bincount(where, weights=weighted)
+    spans = list(zip(indptr[candidates].tolist(), indptr[candidates + 1].tolist(), strict=True))
+    found = np.concatenate([indices[a:b] for a, b in spans])
+    weighted = np.concatenate([data[a:b] * w for (a, b), w in zip(spans, share, strict=True)])
+    # Votes per distinct column: sort once, sum runs (np.unique does more than this needs).
+    order = np.argsort(found, kind="stable")
+    found, weighted = found[order], weighted[order]
+    starts = np.flatnonzero(np.concatenate(([True], found[1:] != found[:-1])))
+    columns, votes = found[starts], np.add.reduceat(weighted, starts)
     best = np.arange(len(votes))
     if len(votes) > FEEDBACK_TERMS:  # only the best (and any tied with the last) need sorting
         cut = -np.partition(-votes, FEEDBACK_TERMS - 1)[FEEDBACK_TERMS - 1]
         best = best[votes >= cut]
     best = best[np.lexsort((columns[best], -votes[best]))][:FEEDBACK_TERMS]
-    terms, known = index.similarity.terms, index.impacts.columns
-    chosen = {terms[c]: v for c, v in zip(columns[best].tolist(), votes[best].tolist(),
-                                          strict=True) if v > 0 and terms[c] in known}
+    chosen = index.impacts.from_similarity[columns[best]]
+    keep = (chosen >= 0) & (votes[best] > 0)
+    if not keep.any():
+        return np.zeros(0, dtype=np.int64), np.zeros(0)
+    return chosen[keep], votes[best][keep] / votes[best][keep].sum()
+
+
+def expand(index: TextIndex, weights: Mapping[str, float],
+           scores: np.ndarray) -> dict[str, float]:
+    """The typed words' weights interpolated with the best terms of the top documents."""
     typed = sum(weights.values())
     out = {t: QUERY_WEIGHT * w / typed for t, w in weights.items()}
-    voted = sum(chosen.values())
-    for term, vote in chosen.items():
-        out[term] = out.get(term, 0.0) + (1 - QUERY_WEIGHT) * vote / voted
+    columns, votes = feedback_columns(index, scores)
+    for column, vote in zip(columns.tolist(), votes.tolist(), strict=True):
+        term = index.impacts.terms[column]
+        out[term] = out.get(term, 0.0) + (1 - QUERY_WEIGHT) * vote
     return out

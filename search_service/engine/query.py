@@ -304,6 +304,13 @@ def parse_query(text: str, expand: Expander) -> ParsedQuery:
     if text.count('"') % 2:
         parsed.notice("A closing quotation mark was missing, so the phrase runs to the end "
                       "of the query.")
+    if all(kind == "word" and _plain(value) for kind, value in tokens):
+        # Only free words (the common case): the grammar below would read them as one run.
+        positive = _Parser(tokens, expand, parsed).terms(" ".join(v for _, v in tokens), (TEXT,))
+        parsed.query = positive if positive is not None else wq.NullQuery
+        if positive is None:
+            parsed.notice("The query has only very common words; try more specific ones.")
+        return parsed
     try:
         parser = _Parser(tokens, expand, parsed)
         positives, negatives = parser.or_expr()

@@ -12,7 +12,12 @@ from dataclasses import dataclass
 import numpy as np
 
 from search_service.engine.errors import QueryError
-from search_service.engine.feedback import RELATED_FILL, expand, free_word_weights
+from search_service.engine.feedback import (
+    QUERY_WEIGHT,
+    RELATED_FILL,
+    feedback_columns,
+    free_word_weights,
+)
 from search_service.engine.query import Expander, ParsedQuery
 from search_service.engine.scoring import TEXT, TextIndex, evaluate, uncached_postings
 
@@ -33,11 +38,21 @@ def rank_query(index: TextIndex, parsed: ParsedQuery) -> Ranking:
     """Match and score every document; free words get pseudo-relevance feedback."""
     if parsed.query is None:
         return Ranking(np.ones(index.size, dtype=bool), np.zeros(index.size))
-    matched, scores = evaluate(index, parsed.query)
     weights = free_word_weights(parsed.query)
-    if weights is None or not matched.any():
-        return Ranking(matched, scores)
-    return Ranking(matched, index.impacts.scores(expand(index, weights, scores)), True)
+    if weights is None:
+        return Ranking(*evaluate(index, parsed.query))
+    # Free words: the weighted sum of their stored scores, in one pass. Every stored score is
+    # positive (Lucene's idf is), so a document matches exactly where its sum is.
+    first = index.impacts.scores(weights)
+    matched = first > 0
+    if not matched.any():
+        return Ranking(matched, first)
+    # expand(): the typed words' share is the first pass scaled, so only the feedback terms
+    # need summing.
+    columns, votes = feedback_columns(index, first)
+    scores = QUERY_WEIGHT / sum(weights.values()) * first + index.impacts.column_scores(
+        columns.tolist(), ((1 - QUERY_WEIGHT) * votes).tolist())
+    return Ranking(matched, scores, True)
 
 
 def _top(scores: np.ndarray, candidates: np.ndarray, limit: int) -> Ranked:

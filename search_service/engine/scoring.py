@@ -204,15 +204,18 @@ def evaluate(index: TextIndex, query: wq.Query) -> Vector:
 def uncached_postings(index: TextIndex, query: wq.Query) -> int:
     """Postings ``query`` would read from Whoosh that are not cached (words in the one text
     field read none: their scores are stored)."""
+    leaves = [leaf for leaf in query.leaves() if type(leaf) is wq.Phrase
+              or (type(leaf) is wq.Term and leaf.fieldname != TEXT)]
+    if not leaves:
+        return 0
     reader = index.fulltext.searcher.reader()
     cache = postings(index.fulltext)
     cost = 0
-    for leaf in query.leaves():
+    for leaf in leaves:
         if type(leaf) is wq.Phrase:
             fields = TEXT_FIELDS if leaf.fieldname == TEXT else (leaf.fieldname,)
             cost += sum(reader.doc_frequency(f, w) for f in fields for w in leaf.words
                         if not cache.cached("positions", f, w))
-        elif type(leaf) is wq.Term and leaf.fieldname != TEXT:
-            if not cache.cached("docs", leaf.fieldname, leaf.text):
-                cost += reader.doc_frequency(leaf.fieldname, leaf.text)
+        elif not cache.cached("docs", leaf.fieldname, leaf.text):
+            cost += reader.doc_frequency(leaf.fieldname, leaf.text)
     return cost
