@@ -75,7 +75,7 @@ def build_documents(
             yield terms
 
     model = similarity.build_similarity(directory / "similarity", analysed(), progress=progress)
-    impacts.save_impacts(directory / "impacts", bm25.build(), model.terms)
+    impacts.save_impacts(directory / "impacts", bm25.build(), model.matrix, model.terms)
     return {"bm25": impacts.PARAMS, "tfidf": similarity.PARAMS}
 
 

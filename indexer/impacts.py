@@ -42,7 +42,9 @@ B = 0.75
 TITLE_BONUS = 0.2
 PARAMS: dict[str, Any] = {"k1": K1, "b": B, "title_bonus": TITLE_BONUS, "idf": "lucene",
                           "fields": "title summary topics body organisation, as one"}
-ARRAYS = ("indptr", "indices", "data", "from_similarity")
+ARRAYS = ("indptr", "indices", "data", "feedback_terms", "feedback_weights")
+# Per document, its heaviest TF-IDF terms (as columns here), for pseudo-relevance feedback.
+FEEDBACK_ROW_TERMS = 32
 
 
 def bm25_idf(df: np.ndarray, documents: int) -> np.ndarray:
@@ -60,8 +62,10 @@ class Impacts:
     data: np.ndarray  # float32 scores
     documents: int
     params: dict[str, Any]
-    # The column here of each column of the TF-IDF model (feedback votes with its rows).
-    from_similarity: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    # Documents x FEEDBACK_ROW_TERMS: each document's heaviest TF-IDF terms (columns here, -1
+    # when it has fewer) and their weights (0 there), so feedback reads ten short rows.
+    feedback_terms: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), np.int32))
+    feedback_weights: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), np.float32))
     columns: dict[str, int] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -169,10 +173,28 @@ class ImpactsBuilder:
         return matrix
 
 
-def save_impacts(directory: Path, impacts: Impacts, similarity_terms: Sequence[str]) -> None:
-    """Write ``impacts`` with the column of each of the TF-IDF model's terms."""
-    impacts.from_similarity = np.asarray([impacts.columns.get(t, -1) for t in similarity_terms],
-                                         dtype=np.int64)
+def _feedback_rows(impacts: Impacts, tfidf: sparse.csr_matrix,
+                   tfidf_terms: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+    """Each document's ``FEEDBACK_ROW_TERMS`` heaviest TF-IDF terms, as columns here."""
+    mapping = np.asarray([impacts.columns.get(t, -1) for t in tfidf_terms], dtype=np.int32)
+    terms = np.full((tfidf.shape[0], FEEDBACK_ROW_TERMS), -1, dtype=np.int32)
+    weights = np.zeros((tfidf.shape[0], FEEDBACK_ROW_TERMS), dtype=np.float32)
+    for row in range(tfidf.shape[0]):
+        lo, hi = tfidf.indptr[row], tfidf.indptr[row + 1]
+        values = tfidf.data[lo:hi]
+        # Heaviest first; equal weights by column, so a rebuild gives the same rows.
+        best = np.lexsort((tfidf.indices[lo:hi], -values))[:FEEDBACK_ROW_TERMS]
+        terms[row, :len(best)] = mapping[tfidf.indices[lo:hi][best]]
+        weights[row, :len(best)] = values[best]
+    weights[terms < 0] = 0.0
+    return terms, weights
+
+
+def save_impacts(directory: Path, impacts: Impacts, tfidf: sparse.csr_matrix,
+                 tfidf_terms: Sequence[str]) -> None:
+    """Write ``impacts`` and the feedback rows taken from the TF-IDF model's matrix."""
+    impacts.feedback_terms, impacts.feedback_weights = _feedback_rows(impacts, tfidf,
+                                                                      tfidf_terms)
     directory.mkdir(parents=True, exist_ok=True)
     for name in ARRAYS:
         np.save(directory / f"{name}.npy", getattr(impacts, name), allow_pickle=False)
@@ -188,4 +210,5 @@ def load_impacts(directory: Path) -> Impacts:
     arrays = {name: np.load(directory / f"{name}.npy", mmap_mode="r",
                             allow_pickle=False).view(np.ndarray) for name in ARRAYS}
     return Impacts(payload["terms"], arrays["indptr"], arrays["indices"], arrays["data"],
-                   int(payload["documents"]), payload["params"], arrays["from_similarity"])
+                   int(payload["documents"]), payload["params"], arrays["feedback_terms"],
+                   arrays["feedback_weights"])

@@ -15,7 +15,7 @@ from indexer.analysis import default_pipeline
 from indexer.build import build_documents
 from indexer.documents import IndexDocument, from_case
 from indexer.fulltext import open_fulltext
-from indexer.impacts import K1, TITLE_BONUS, B, load_impacts
+from indexer.impacts import FEEDBACK_ROW_TERMS, K1, TITLE_BONUS, B, load_impacts
 from indexer.similarity import load_similarity
 from search_service.engine.live import Generation
 from search_service.engine.query import parse_query
@@ -131,3 +131,16 @@ def test_stored_impacts_equal_a_brute_force_bm25(generation: Generation) -> None
     assert got.keys() == expected.keys()
     for key, value in expected.items():
         assert got[key] == pytest.approx(value, rel=1e-5), key
+
+
+def test_feedback_rows_are_each_documents_heaviest_tfidf_terms(generation: Generation) -> None:
+    impacts, tfidf = generation.impacts, generation.similarity
+    assert impacts.feedback_terms.shape == (impacts.documents, FEEDBACK_ROW_TERMS)
+    for ordinal in range(impacts.documents):
+        row = tfidf.matrix.getrow(ordinal)
+        ranked = sorted(zip(row.data.tolist(), row.indices.tolist(), strict=True),
+                        key=lambda wc: (-wc[0], wc[1]))[:FEEDBACK_ROW_TERMS]
+        terms = [impacts.terms[c] for c in impacts.feedback_terms[ordinal] if c >= 0]
+        assert terms == [tfidf.terms[c] for _, c in ranked]
+        assert impacts.feedback_weights[ordinal][:len(ranked)] == pytest.approx(
+            [w for w, _ in ranked])
