@@ -222,7 +222,11 @@ def search(query: str, index_dir: Path | None, as_json: bool, per_page: int) -> 
     for notice in page.notices:
         click.echo(f"note: {notice}")
     click.echo(f"{page.total} case studies match")
+    shown_related = False
     for hit in page.hits:
+        if hit.fields.get("related") and not shown_related:
+            click.echo("related case studies (without the words):")
+            shown_related = True
         score = f"{hit.score:7.3f}" if hit.score is not None else "       "
         click.echo(f"{score}  {hit.id}  {hit.title}")
 
