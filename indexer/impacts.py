@@ -124,21 +124,24 @@ class ImpactsBuilder:
         """One document: its analysed text, where its title ends, and text to add unanalysed
         by the caller (the organisation)."""
         pipeline = default_pipeline()
-        text: Counter[str] = Counter()
-        title: Counter[str] = Counter()
-        for term in terms:
-            words = [term.text]
-            if pipeline.display(term.text) is not None and len(term.surface.split()) > 1:
-                words += pipeline.words(term.surface)
-            text.update(words)
-            if term.end <= title_end:
-                title.update(words)
+        # The title is analysed first, so its terms are a prefix of the list.
+        in_title = next((i for i, t in enumerate(terms) if t.end > title_end), len(terms))
+        texts = [t.text for t in terms]
+        text, title = Counter(texts), Counter(texts[:in_title])
+        # The words inside multi-word expansions (rare: the loop below is short).
+        display = pipeline.synonyms.display
+        for i, term in enumerate(terms):
+            if term.text in display and len(term.surface.split()) > 1:
+                words = pipeline.words(term.surface)
+                text.update(words)
+                if i < in_title:
+                    title.update(words)
         text.update(t.text for t in pipeline.terms(extra))
         for name, counts in (("text", text), ("title", title)):
             rows, cols, values = self._parts[name]
             rows.extend([self._documents] * len(counts))
             cols.extend(self._vocabulary.setdefault(t, len(self._vocabulary)) for t in counts)
-            values.extend(float(v) for v in counts.values())
+            values.extend(map(float, counts.values()))
         self._documents += 1
 
     def build(self) -> Impacts:

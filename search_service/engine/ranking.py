@@ -47,8 +47,8 @@ def rank_query(index: TextIndex, parsed: ParsedQuery) -> Ranking:
     matched = first > 0
     if not matched.any():
         return Ranking(matched, first)
-    # expand(): the typed words' share is the first pass scaled, so only the feedback terms
-    # need summing.
+    # The same as impacts.scores(feedback.expand(...)) (a test checks): the typed words'
+    # share is the first pass scaled, so only the feedback terms need summing.
     columns, votes = feedback_columns(index, first)
     scores = QUERY_WEIGHT / sum(weights.values()) * first + index.impacts.column_scores(
         columns.tolist(), ((1 - QUERY_WEIGHT) * votes).tolist())
