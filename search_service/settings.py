@@ -35,9 +35,12 @@ SETTINGS: tuple[Setting, ...] = (
 # Production: see "Running in production" in the README for the reasoning behind the numbers.
 SETTINGS += (
     Setting("RATELIMIT_ENABLED", True, "Rate limit per client address (429 when exceeded)."),
-    Setting("RATELIMIT_STORAGE_URI", "memory://", "Where rate-limit counts live. memory:// "
-            "counts per worker process; with several gunicorn workers use a shared store, "
-            "e.g. redis://localhost:6379/0."),
+    Setting("RATELIMIT_STORAGE_URI", "", "Where rate-limit counts live. Empty: in memory "
+            "under the development server; under `serve --prod` a SQLite file shared by the "
+            "workers of this machine. Several machines: redis://host:6379/0. memory:// with "
+            "several workers counts per worker (a warning at start-up)."),
+    Setting("RATELIMIT_STORAGE_TIMEOUT", 0.2, "Seconds to wait for Redis to connect or answer; "
+            "past it the request is let through uncounted and the outage logged."),
     Setting("RATELIMIT_SEARCH", "120/minute;2000/hour", "Search budget per client address "
             "(API search, and the search pages and widget when they register)."),
     Setting("RATELIMIT_SIMILAR", "30/minute;500/hour", "'Similar impact' budget per client "
