@@ -52,7 +52,10 @@ def case_similar_view(case_id: str) -> Response:
 
 @bp.post("/similar")
 def draft_similar_view() -> Response:
-    body: Any = request.get_json(silent=True)
+    try:
+        body: Any = request.get_json(silent=True)
+    except RecursionError:  # json raises it, not ValueError, for deeply nested arrays
+        body = None
     if not isinstance(body, dict):
         raise ParameterError("body", 'send JSON like {"text": "...", "k": 5, "filters": {}}')
     k = body.get("k", 5)

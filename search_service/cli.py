@@ -139,27 +139,23 @@ def _usable_index(index_dir: Path) -> bool:
 
 @main.command()
 @_index_option
-@click.option("--host", default="127.0.0.1", show_default=True)
-@click.option("--port", default=5000, show_default=True, type=int)
+@click.option("--host", default="127.0.0.1", show_default=True, envvar="IMPACT_SEARCH_HOST",
+              help="Address to listen on (environment: IMPACT_SEARCH_HOST).")
+@click.option("--port", default=5000, show_default=True, type=int, envvar="IMPACT_SEARCH_PORT",
+              help="Port to listen on (environment: IMPACT_SEARCH_PORT).")
 @click.option("--prod", is_flag=True,
               help="Serve with gunicorn worker processes (see the README for nginx).")
 @click.option("--workers", default=(os.cpu_count() or 1) * 2 + 1, show_default="2 x cores + 1",
-              type=click.IntRange(1, 64),
-              help="With --prod: worker processes, each answering one request at a time.")
+              type=click.IntRange(1, 64), help="With --prod: worker processes.")
+@click.option("--threads", default=4, show_default=True, type=click.IntRange(1, 64),
+              help="With --prod: threads per worker (searches in one worker take turns).")
 @click.option("--timeout", default=30, show_default=True, type=click.IntRange(5, 600),
               help="With --prod: seconds before a stuck worker is restarted.")
 def serve(index_dir: Path | None, host: str, port: int, prod: bool, workers: int,
-          timeout: int) -> None:
+          threads: int, timeout: int) -> None:
     """Serve the site and API (Flask's server, or gunicorn with --prod)."""
     if prod:
-        # Before anything imports prometheus_client: its multiprocess mode is chosen at import.
-        _prepare_metrics_dir()
-        from search_service.production.server import serve_prod
-
-        index_dir = index_dir or default_index_dir()
-        # Check the index in the master, then close it: workers open their own after the fork.
-        _require_index(str(index_dir)).close()
-        serve_prod({"INDEX_DIR": str(index_dir)}, host, port, workers, timeout)
+        _serve_prod(index_dir or default_index_dir(), host, port, workers, threads, timeout)
         return
     from search_service import create_app
 
@@ -169,20 +165,40 @@ def serve(index_dir: Path | None, host: str, port: int, prod: bool, workers: int
     app.run(host=host, port=port)
 
 
-def _prepare_metrics_dir() -> str:
-    """A fresh folder for the workers' metric files.
+def _serve_prod(index_dir: Path, host: str, port: int, workers: int, threads: int,
+                timeout: int) -> None:
+    # Before anything imports prometheus_client: its multiprocess mode is chosen at import.
+    run_dir = _prepare_run_dir()
+    master = os.getpid()
+    try:
+        from search_service.production.server import serve_prod
+
+        # Check the index in the master, then close it: workers open their own after the fork.
+        _require_index(str(index_dir)).close()
+        serve_prod({"INDEX_DIR": str(index_dir), "SERVER_RUN_DIR": run_dir}, host, port,
+                   workers, timeout, threads)
+    finally:
+        # gunicorn's workers are forks of this process and leave through here too.
+        if os.getpid() == master:
+            shutil.rmtree(run_dir, ignore_errors=True)
+
+
+def _prepare_run_dir() -> str:
+    """A fresh folder for this server's state, removed when it stops (see ``server``).
 
     Set before anything imports the production package: prometheus_client chooses its
     multiprocess storage when it is first imported, so this cannot live beside the metrics.
+    A ``PROMETHEUS_MULTIPROC_DIR`` given by the operator is emptied and used for the metrics.
     """
+    run_dir = tempfile.mkdtemp(prefix="impact-search-run-")
     folder = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
     if folder:
         shutil.rmtree(folder, ignore_errors=True)
-        os.makedirs(folder)
     else:
-        folder = tempfile.mkdtemp(prefix="impact-search-metrics-")
+        folder = os.path.join(run_dir, "metrics")
         os.environ["PROMETHEUS_MULTIPROC_DIR"] = folder
-    return folder
+    os.makedirs(folder)
+    return run_dir
 
 
 def _require_index(index_dir: str) -> Any:

@@ -31,6 +31,10 @@ def error_status(error: BaseException) -> tuple[int, str]:
         return 404, str(error)
     if isinstance(error, IndexProblem):
         return 503, f"The search index is not available: {error}"
+    if isinstance(error, TimeoutError | BlockingIOError):
+        # A client that stopped sending its body (the worker's socket timeout, see
+        # production/worker.py).
+        return 408, "The request body stopped arriving; send it again."
     if isinstance(error, HTTPException):
         code = error.code or 500
         messages = {

@@ -64,7 +64,7 @@ class SqliteStorage(Storage, MovingWindowSupport):
         try:
             (count,) = db.execute("SELECT COUNT(*) FROM hits WHERE key = ? AND at > ?",
                                   (key, now - expiry)).fetchone()
-            allowed = count + amount <= limit
+            allowed = bool(count + amount <= limit)
             if allowed:
                 db.executemany("INSERT INTO hits VALUES (?, ?, ?)",
                                [(key, now, now + expiry)] * amount)

@@ -103,3 +103,23 @@ def test_workers_share_one_count_in_redis(index_dir: Path, redis_url: str,
     assert len(pids) == 3
     limited = answers[-1][1]
     assert int(limited["Retry-After"]) >= 1 and limited["RateLimit-Remaining"] == "0"
+
+
+def test_workers_share_one_count_without_redis(index_dir: Path, tmp_path: Path) -> None:
+    # The default store under serve --prod: a file in the server's run folder.
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    server = ProdServer(index_dir, tmp_path / "gunicorn.log", workers=3, env={
+        "IMPACT_SEARCH_RATELIMIT_ENABLED": "true",
+        "IMPACT_SEARCH_RATELIMIT_SEARCH": "10/minute",
+        "TMPDIR": str(scratch),
+    })
+    try:
+        answers = [server.request("/api/v1/search?q=falls") for _ in range(30)]
+        assert [p.name for p in scratch.iterdir()][0].startswith("impact-search-run-")
+    finally:
+        server.stop()
+    statuses = [status for status, _headers, _body in answers]
+    assert statuses.count(200) == 10 and statuses.count(429) == 20
+    assert "counts on its own" not in server.log()
+    assert list(scratch.iterdir()) == []  # the run folder, metrics included, is removed
