@@ -18,7 +18,7 @@ from indexer import fulltext, similarity
 from indexer.documents import IndexDocument, from_case
 from indexer.errors import InvalidCorpusError
 from indexer.facets import build_columns, save_columns
-from indexer.generations import new_build_dir, publish
+from indexer.generations import build_lock, new_build_dir, publish
 from indexer.manifest import FORMAT_VERSION, Manifest, library_versions, now_iso, write_manifest
 from indexer.sources.corpus import (
     LoadResult,
@@ -76,11 +76,14 @@ def build_index(
     skip_invalid: bool = False,
     procs: int = 1,
     progress_factory: Callable[[int], Progress] | None = None,
+    wait: bool = True,
+    on_wait: Callable[[str], None] | None = None,
 ) -> BuildReport:
     """Validate ``corpus`` and publish a new generation under ``root``.
 
     Raises :class:`InvalidCorpusError` (nothing written) when the corpus has problems and
-    ``skip_invalid`` is false.
+    ``skip_invalid`` is false. Builds into one ``root`` take turns (see
+    :func:`~indexer.generations.build_lock`: ``wait``, ``on_wait``).
     """
     started = time.perf_counter()
     loaded: LoadResult = load_corpus(corpus)
@@ -89,6 +92,23 @@ def build_index(
     valid = publishable(loaded.records)
     records = sorted((public_record(r) for r in valid), key=lambda r: r["id"])
     documents = [from_case(r) for r in records]
+    with build_lock(root, wait=wait, on_wait=on_wait):
+        generation = _write_generation(root, loaded, records, documents, started, procs,
+                                       progress_factory)
+    return BuildReport(
+        generation=generation,
+        documents=len(records),
+        seconds=time.perf_counter() - started,
+        bytes_on_disk=_size(generation),
+        skipped=loaded.skipped,
+        withheld=len(loaded.records) - len(valid),
+        problems=loaded.problems,
+    )
+
+
+def _write_generation(root: Path, loaded: LoadResult, records: list[dict[str, Any]],
+                      documents: list[IndexDocument], started: float, procs: int,
+                      progress_factory: Callable[[int], Progress] | None) -> Path:
     build_dir = new_build_dir(root)
     try:
         progress = progress_factory(2 * len(documents)) if progress_factory else None
@@ -109,17 +129,8 @@ def build_index(
             skipped=loaded.skipped,
         )
         write_manifest(build_dir, manifest)
-        generation = publish(root, build_dir)
+        return publish(root, build_dir)
     except BaseException:
         shutil.rmtree(build_dir, ignore_errors=True)
         raise
-    return BuildReport(
-        generation=generation,
-        documents=len(records),
-        seconds=time.perf_counter() - started,
-        bytes_on_disk=_size(generation),
-        skipped=loaded.skipped,
-        withheld=len(loaded.records) - len(valid),
-        problems=loaded.problems,
-    )
 

@@ -4,6 +4,7 @@
 
     IndexerError
      ├── InvalidCorpusError          the corpus has problems; nothing was built
+     ├── BuildLockedError            another build holds the index folder's lock
      └── IndexProblem                an index generation cannot be opened or served
           ├── IndexMissingError      no generation yet
           ├── IndexFormatError       built by another format version: rebuild
@@ -19,7 +20,7 @@ if TYPE_CHECKING:
     from indexer.sources.corpus import Problem
 
 __all__ = [
-    "IndexerError", "InvalidCorpusError", "IndexProblem", "IndexMissingError",
+    "IndexerError", "InvalidCorpusError", "BuildLockedError", "IndexProblem", "IndexMissingError",
     "IndexFormatError", "DamagedGenerationError",
 ]
 
@@ -34,6 +35,10 @@ class InvalidCorpusError(IndexerError):
     def __init__(self, problems: Sequence[Problem]) -> None:
         self.problems = list(problems)
         super().__init__(f"{len(problems)} problem(s) in the corpus")
+
+
+class BuildLockedError(IndexerError):
+    """Another build is writing into the same index folder (and we were told not to wait)."""
 
 
 class IndexProblem(IndexerError):

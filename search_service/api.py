@@ -82,7 +82,7 @@ def suggest_view() -> Response:
 @bp.get("/health")
 def health_view() -> Response:
     index = live_index()
-    generation = get_generation()
+    generation = index.check()  # re-verified if its files changed or it is time to
     body = {
         "ok": True,
         "status": "degraded" if index.degraded else "ok",

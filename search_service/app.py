@@ -32,7 +32,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     if not app.config["INDEX_DIR"]:
         app.config["INDEX_DIR"] = os.path.join(app.instance_path, "index")
     app.json.sort_keys = False  # type: ignore[attr-defined]
-    app.extensions["live_index"] = LiveIndex(Path(app.config["INDEX_DIR"]))
+    app.extensions["live_index"] = LiveIndex(Path(app.config["INDEX_DIR"]),
+                                             float(app.config["INDEX_VERIFY_SECONDS"]))
 
     errors.init_app(app)
     production.init_app(app)

@@ -7,6 +7,7 @@ the indexing commands never load Flask.
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import shutil
@@ -19,7 +20,7 @@ from typing import Any
 import click
 
 from indexer.build import build_index
-from indexer.errors import IndexProblem, InvalidCorpusError
+from indexer.errors import BuildLockedError, IndexProblem, InvalidCorpusError
 from indexer.generations import read_current
 from indexer.manifest import read_manifest
 from indexer.paths import corpus_dir
@@ -84,8 +85,11 @@ def validate(corpus: Path | None) -> None:
               help="Whoosh writer processes.")
 @click.option("--quiet", is_flag=True, help="No progress bar.")
 @click.option("--if-missing", is_flag=True, help="Do nothing if a live index exists.")
+@click.option("--wait/--no-wait", default=True, show_default=True,
+              help="When another build is writing into the same index folder: wait for it, "
+                   "or stop at once.")
 def index(corpus: Path | None, index_dir: Path | None, skip_invalid: bool, procs: int,
-          quiet: bool, if_missing: bool) -> None:
+          quiet: bool, if_missing: bool, wait: bool) -> None:
     """Validate the corpus and build a new index generation, then switch to it."""
     from tqdm import tqdm
 
@@ -101,11 +105,19 @@ def index(corpus: Path | None, index_dir: Path | None, skip_invalid: bool, procs
         bars.append(bar)
         return bar.update  # type: ignore[no-any-return]
 
+    def waiting(holder: str) -> None:
+        click.echo(f"Another build (pid {holder}) is writing into {index_dir}; waiting for it "
+                   "to finish...", err=True)
+
     try:
         report = build_index(corpus, index_dir, skip_invalid=skip_invalid, procs=procs,
-                             progress_factory=progress)
+                             progress_factory=progress, wait=wait, on_wait=waiting)
+    except BuildLockedError as exc:
+        raise click.ClickException(str(exc)) from None
     except FileNotFoundError as exc:
         raise click.ClickException(str(exc)) from None
+    except OSError as exc:
+        raise click.ClickException(_write_problem(exc, index_dir)) from None
     except InvalidCorpusError as exc:
         for problem in exc.problems:
             click.echo(str(problem), err=True)
@@ -122,6 +134,19 @@ def index(corpus: Path | None, index_dir: Path | None, skip_invalid: bool, procs
     click.echo(f"Indexed {report.documents} case studies in {report.seconds:.1f} s, "
                f"{size_mb:.1f} MB on disk ({len(report.skipped)} invalid skipped, "
                f"{report.withheld} withheld without consent) -> {report.generation}")
+
+
+def _write_problem(error: OSError, index_dir: Path) -> str:
+    """What to do when the index cannot be written: nothing was published in any case."""
+    where = f"Cannot write the index in {index_dir}: {error.strerror or error}"
+    if error.errno == errno.ENOSPC:
+        return (f"{where}. Free some space on that disk (a build needs about twice the size "
+                "of one generation) and run `impact-search index` again; the live index is "
+                "unchanged.")
+    if error.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
+        return (f"{where}. Make the folder writable by this account, or pass --index with "
+                "a folder that is; the live index is unchanged.")
+    return f"{where}. Nothing was published; the live index is unchanged."
 
 
 def _usable_index(index_dir: Path) -> bool:

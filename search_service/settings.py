@@ -52,6 +52,12 @@ SETTINGS += (
             "real client. Leave 0 when clients reach the app directly."),
     Setting("HSTS_MAX_AGE", 0, "Strict-Transport-Security max-age in seconds; 0 (default) sends "
             "none. Set it (e.g. 31536000) only when every request arrives over TLS."),
+    Setting("INDEX_VERIFY_SECONDS", 300, "Health re-verifies the served generation's checksums "
+            "at most this often (and at once when a file's size or time changed, or a request "
+            "failed unexpectedly); a damaged one is replaced by the fallback."),
+    Setting("PUBLIC_URL", "", "The service's public address (https://search.example.nhs.uk), "
+            "used in the widget's embed code. Empty: the request's Host under the development "
+            "server; a placeholder under `serve --prod`."),
     Setting("METRICS_ENABLED", True, "Serve Prometheus metrics at /metrics (restrict it to "
             "your monitoring in the reverse proxy)."),
 )
