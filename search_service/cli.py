@@ -200,8 +200,8 @@ def _serve_prod(index_dir: Path, host: str, port: int, workers: int, threads: in
 
         # Check the index in the master, then close it: workers open their own after the fork.
         _require_index(str(index_dir)).close()
-        serve_prod({"INDEX_DIR": str(index_dir), "SERVER_RUN_DIR": run_dir}, host, port,
-                   workers, timeout, threads)
+        serve_prod({"INDEX_DIR": str(index_dir), "SERVER_RUN_DIR": run_dir, "PRODUCTION": True},
+                   host, port, workers, timeout, threads)
     finally:
         # gunicorn's workers are forks of this process and leave through here too.
         if os.getpid() == master:

@@ -175,3 +175,16 @@ def test_an_unreadable_index_folder_keeps_serving_what_is_open(
         pointer.rmdir()
         (root / "CURRENT.saved").rename(pointer)
     assert client.get("/api/v1/health").get_json()["status"] == "ok"
+
+
+def test_health_re_verifies_on_a_schedule(two_generations: tuple[Path, str, str]) -> None:
+    root, first, live = two_generations
+    index = LiveIndex(root, verify_every=0)  # every check re-verifies
+    assert index.check().name == live and index.degraded is None
+    store = root / live / "similarity" / "matrix.npz"
+    stat = store.stat()
+    damage(store, "flip")
+    os.utime(store, ns=(stat.st_atime_ns, stat.st_mtime_ns))  # bit rot: same size and time
+    assert index.check().name == first
+    assert index.degraded is not None and "damaged" in index.degraded
+    index.close()
