@@ -21,6 +21,7 @@ from search_service import page_models
 from search_service.current import get_generation
 from search_service.engine import browse, similar
 from search_service.engine import search as search_module
+from search_service.engine.browse import MIN_SUGGEST_CHARS
 from search_service.engine.errors import ParameterError
 from search_service.engine.params import Filters, SearchParams
 from search_service.engine.similar import MAX_DRAFT_CHARS
@@ -132,6 +133,6 @@ def init_app(app: Flask) -> None:
     env.undefined = ChainableUndefined
     env.loader = ChoiceLoader([env.loader or app.create_global_jinja_loader(),
                                PackageLoader("nhsuk_frontend_jinja")])
-    env.globals.update(service_name=SERVICE_NAME)
+    env.globals.update(service_name=SERVICE_NAME, suggest_min_chars=MIN_SUGGEST_CHARS)
     app.extensions["html_error_renderer"] = render_error
     app.register_blueprint(bp)

@@ -199,6 +199,7 @@ def widget_page() -> Response:
     embed_query = [(("per_page" if n == "per-page" else n), v) for n, v in attrs
                    if n != "placeholder"]
     html = render_template("widget/widget.html", service=service, facets=FACETS, args=args,
+                           per_page_bounds=EMBED_PER_PAGE,
                            choices=choices, policy=host_policy(service), attrs=attrs,
                            embed_query=urlencode(embed_query),
                            public_url_missing=service == PUBLIC_URL_PLACEHOLDER)

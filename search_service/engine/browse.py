@@ -17,9 +17,10 @@ from search_service.engine.params import Filters
 from search_service.engine.search import facet_counts, hit_fields
 
 __all__ = ["CaseStudy", "FacetOverview", "Suggestion", "Suggestions", "lookup",
-           "facet_overview", "suggest", "MAX_SUGGEST_CHARS"]
+           "facet_overview", "suggest", "MAX_SUGGEST_CHARS", "MIN_SUGGEST_CHARS"]
 
 MAX_SUGGEST_CHARS = 100
+MIN_SUGGEST_CHARS = 2  # shorter prefixes match too much to be useful
 
 
 @dataclass(frozen=True)
@@ -95,7 +96,7 @@ def suggest(generation: Generation, text: str, limit: int = 8) -> Suggestions:
     prefix = fold(text)
     rows = generation.suggestions
     found: list[list[Any]] = []
-    if len(prefix) >= 2:
+    if len(prefix) >= MIN_SUGGEST_CHARS:
         start = bisect.bisect_left(rows, prefix, key=lambda row: row[0])
         for row in rows[start:]:
             if not row[0].startswith(prefix):

@@ -170,3 +170,17 @@ def test_embed_code_uses_the_public_address_never_a_forged_host(index_dir: Path)
     assert "Service address not set" in html and "IMPACT_SEARCH_PUBLIC_URL" in html
     embed = production.get("/embed?q=falls", headers=forged).get_data(as_text=True)
     assert "attacker.example" not in embed and 'href="/cases/' in embed
+
+
+def test_the_element_clamps_per_page_to_the_servers_bounds() -> None:
+    """The element runs on other sites and cannot ask the server, so its literal per-page
+    default and maximum must be the ones /embed and the builder use."""
+    import re
+
+    from indexer.paths import web_dir
+    from search_service.widget import EMBED_PER_PAGE
+
+    script = (web_dir() / "widget" / "impact-search.js").read_text(encoding="utf-8")
+    found = re.search(r"Math\.min\(isNaN\(value\) \? (\d+) : value, (\d+)\)", script)
+    assert found is not None
+    assert (int(found[1]), int(found[2])) == EMBED_PER_PAGE
