@@ -16,7 +16,8 @@ from werkzeug.exceptions import HTTPException
 from indexer.errors import IndexFormatError, IndexMissingError, IndexProblem
 from search_service.engine.errors import NotFound, ParameterError, QueryError
 
-__all__ = ["init_app", "error_status", "HtmlRenderer", "handle", "wants_json"]
+__all__ = ["init_app", "error_status", "HtmlRenderer", "handle", "wants_json",
+           "DamagedAfterOpen"]
 
 log = logging.getLogger("impact_search.errors")
 

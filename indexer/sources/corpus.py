@@ -37,7 +37,7 @@ __all__ = [
     "public_record",
     "publishable",
     "corpus_hash",
-    "organisation_key", "slug"]
+    "organisation_key", "slug", "excerpt"]
 
 Record = dict[str, Any]
 

@@ -48,6 +48,7 @@ __all__ = ["Generation", "LiveIndex", "open_generation", "public_summary"]
 log = logging.getLogger("impact_search.index")
 REBUILD_HINT = "impact-search index"
 RETRY_SECONDS = 5.0  # a generation that failed to open is not tried again sooner
+SUSPECT_SECONDS = 10.0  # failing requests re-verify one generation at most this often
 Signature = tuple[tuple[str, int, int], ...]
 
 
@@ -142,6 +143,7 @@ class LiveIndex:
         self._read_problem: str | None = None
         self._bad: set[str] = set()  # generations found damaged after they were opened
         self._failed: tuple[str | None, float, IndexProblem] | None = None
+        self._suspected: dict[str, float] = {}  # generation -> when a failure last re-verified
 
     @property
     def degraded(self) -> str | None:
@@ -181,7 +183,8 @@ class LiveIndex:
     def _switch(self, pointer: str | None) -> None:
         failed = self._failed
         if failed is not None and failed[0] == pointer and time.monotonic() < failed[1]:
-            raise failed[2]  # logged when it happened; not retried (and logged) per request
+            # Logged when it happened; not retried (and logged) on every request.
+            raise failed[2].with_traceback(None)
         try:
             fresh = self._open(pointer)
         except IndexProblem as exc:
@@ -238,7 +241,18 @@ class LiveIndex:
 
     def suspect(self, generation: Generation) -> bool:
         """After a request on ``generation`` failed unexpectedly: is it damaged? If so this
-        worker stops serving it (the next request opens the fallback) and says so."""
+        worker stops serving it (the next request opens the fallback) and says so.
+
+        A bug that fails every request must not hash the whole index on each: one generation
+        is re-verified for failures at most every ``SUSPECT_SECONDS``."""
+        now = time.monotonic()
+        if now - self._suspected.get(generation.name, -SUSPECT_SECONDS) < SUSPECT_SECONDS:
+            return False
+        self._suspected[generation.name] = now
+        return self._verify(generation)
+
+    def _verify(self, generation: Generation) -> bool:
+        """True (and the generation dropped) if ``generation`` no longer verifies."""
         try:
             verify(generation.path)
         except (IndexProblem, OSError) as exc:
@@ -254,6 +268,10 @@ class LiveIndex:
                     f"rebuild with `{REBUILD_HINT}`")
             return True
         generation.verified_at = time.monotonic()
+        try:
+            generation.signature = _signature(generation.path)  # e.g. touched, but intact
+        except OSError:
+            pass
         return False
 
     def check(self) -> Generation:
@@ -264,7 +282,7 @@ class LiveIndex:
         except OSError:
             changed = True
         due = time.monotonic() - generation.verified_at >= self.verify_every
-        if (changed or due) and self.suspect(generation):
+        if (changed or due) and self._verify(generation):
             generation = self.current()
         return generation
 
