@@ -16,7 +16,7 @@ from typing import Any
 
 from indexer import fulltext, similarity
 from indexer.documents import IndexDocument, from_case
-from indexer.errors import InvalidCorpusError
+from indexer.errors import EmptyCorpusError, InvalidCorpusError
 from indexer.facets import build_columns, save_columns
 from indexer.generations import build_lock, new_build_dir, publish
 from indexer.manifest import FORMAT_VERSION, Manifest, library_versions, now_iso, write_manifest
@@ -69,6 +69,14 @@ def build_documents(
     }
 
 
+def _nothing_to_publish(corpus: Path, loaded: LoadResult) -> str:
+    if not loaded.records:
+        return (f"none of the {len(loaded.files)} files in {corpus} is a valid case study; "
+                "nothing was built. Run `impact-search validate` to see why.")
+    return (f"none of the {len(loaded.records)} case studies in {corpus} may be published "
+            "(consent.external is false in every one); nothing was built")
+
+
 def build_index(
     corpus: Path,
     root: Path,
@@ -82,19 +90,49 @@ def build_index(
     """Validate ``corpus`` and publish a new generation under ``root``.
 
     Raises :class:`InvalidCorpusError` (nothing written) when the corpus has problems and
-    ``skip_invalid`` is false. Builds into one ``root`` take turns (see
-    :func:`~indexer.generations.build_lock`: ``wait``, ``on_wait``).
+    ``skip_invalid`` is false, and :class:`EmptyCorpusError` when no record may be published.
+    Builds into one ``root`` take turns (see :func:`~indexer.generations.build_lock`:
+    ``wait``, ``on_wait``).
     """
     started = time.perf_counter()
     loaded: LoadResult = load_corpus(corpus)
     if loaded.problems and not skip_invalid:
         raise InvalidCorpusError(loaded.problems)
     valid = publishable(loaded.records)
+    if not valid:
+        # An index of nothing would publish, then answer every search with nothing.
+        raise EmptyCorpusError(_nothing_to_publish(corpus, loaded))
     records = sorted((public_record(r) for r in valid), key=lambda r: r["id"])
     documents = [from_case(r) for r in records]
+
+    def write() -> Path:  # nested: the build's variables, under the lock
+        build_dir = new_build_dir(root)
+        try:
+            progress = progress_factory(2 * len(documents)) if progress_factory else None
+            parameters = build_documents(build_dir, documents, procs=procs, progress=progress)
+            write_store(build_dir, records)
+            vocab = load_vocabularies()
+            save_columns(build_dir, build_columns(records, vocab))
+            build_suggestions(build_dir, records, vocab)
+            manifest = Manifest(
+                format_version=FORMAT_VERSION,
+                kind="cases",
+                corpus_sha256=corpus_hash(loaded.files),
+                documents=len(records),
+                built_at=now_iso(),
+                build_seconds=round(time.perf_counter() - started, 3),
+                parameters={**parameters, "corpus": str(corpus.resolve())},
+                versions=library_versions(),
+                skipped=loaded.skipped,
+            )
+            write_manifest(build_dir, manifest)
+            return publish(root, build_dir)
+        except BaseException:
+            shutil.rmtree(build_dir, ignore_errors=True)
+            raise
+
     with build_lock(root, wait=wait, on_wait=on_wait):
-        generation = _write_generation(root, loaded, records, documents, started, procs,
-                                       progress_factory)
+        generation = write()
     return BuildReport(
         generation=generation,
         documents=len(records),
@@ -104,33 +142,3 @@ def build_index(
         withheld=len(loaded.records) - len(valid),
         problems=loaded.problems,
     )
-
-
-def _write_generation(root: Path, loaded: LoadResult, records: list[dict[str, Any]],
-                      documents: list[IndexDocument], started: float, procs: int,
-                      progress_factory: Callable[[int], Progress] | None) -> Path:
-    build_dir = new_build_dir(root)
-    try:
-        progress = progress_factory(2 * len(documents)) if progress_factory else None
-        parameters = build_documents(build_dir, documents, procs=procs, progress=progress)
-        write_store(build_dir, records)
-        vocab = load_vocabularies()
-        save_columns(build_dir, build_columns(records, vocab))
-        build_suggestions(build_dir, records, vocab)
-        manifest = Manifest(
-            format_version=FORMAT_VERSION,
-            kind="cases",
-            corpus_sha256=corpus_hash(loaded.files),
-            documents=len(records),
-            built_at=now_iso(),
-            build_seconds=round(time.perf_counter() - started, 3),
-            parameters=parameters,
-            versions=library_versions(),
-            skipped=loaded.skipped,
-        )
-        write_manifest(build_dir, manifest)
-        return publish(root, build_dir)
-    except BaseException:
-        shutil.rmtree(build_dir, ignore_errors=True)
-        raise
-

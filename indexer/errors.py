@@ -5,6 +5,8 @@
     IndexerError
      ├── InvalidCorpusError          the corpus has problems; nothing was built
      ├── BuildLockedError            another build holds the index folder's lock
+     ├── EmptyCorpusError            no records, or none that may be published (also a
+     │                               FileNotFoundError, like a corpus folder that is missing)
      └── IndexProblem                an index generation cannot be opened or served
           ├── IndexMissingError      no generation yet
           ├── IndexFormatError       built by another format version: rebuild
@@ -20,7 +22,8 @@ if TYPE_CHECKING:
     from indexer.sources.corpus import Problem
 
 __all__ = [
-    "IndexerError", "InvalidCorpusError", "BuildLockedError", "IndexProblem", "IndexMissingError",
+    "IndexerError", "InvalidCorpusError", "EmptyCorpusError", "BuildLockedError", "IndexProblem",
+    "IndexMissingError",
     "IndexFormatError", "DamagedGenerationError",
 ]
 
@@ -39,6 +42,13 @@ class InvalidCorpusError(IndexerError):
 
 class BuildLockedError(IndexerError):
     """Another build is writing into the same index folder (and we were told not to wait)."""
+
+
+class EmptyCorpusError(IndexerError, FileNotFoundError):
+    """Nothing to index: the folder holds no record files, or no record may be published.
+
+    A FileNotFoundError too, so that whatever reports a missing corpus folder reports this.
+    """
 
 
 class IndexProblem(IndexerError):

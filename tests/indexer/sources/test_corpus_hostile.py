@@ -33,6 +33,8 @@ def hostile(tmp_path: Path) -> Path:
             '[[[[["x"]]]]]', "[" * 40 + '"x"' + "]" * 40), encoding="utf-8")
     (cases / "huge.json").write_text(
         json.dumps(make_record(id="huge", title="x" * 10_000_000)), encoding="utf-8")
+    (cases / "huge-key.json").write_text(
+        json.dumps(make_record(id="huge-key", region="y" * 1_000_000)), encoding="utf-8")
     return cases
 
 
@@ -44,7 +46,8 @@ EXPECTED = {
     "folder.json": "(file): is a folder or a device, not a file",
     "deep.json": "(file): JSON nested more than 32 levels deep",
     "shallow-deep.json": "(file): JSON nested more than 32 levels deep",
-    "huge.json": "title: 'xxxxxxxx",
+    "huge.json": "title: is 10,000,000 characters long",
+    "huge-key.json": "region: unknown key 'yyyyyyyy",
 }
 
 
@@ -55,7 +58,7 @@ def test_every_hostile_file_is_one_short_problem(hostile: Path) -> None:
     for name, words in EXPECTED.items():
         assert words in found[name], found[name]
     assert all(len(text) < 1200 for text in found.values())
-    assert "(10,000,002 characters in all)" in found["huge.json"]
+    assert "(1,000,002 characters in all)" in found["huge-key.json"]
     assert [r["id"] for r in result.records] == ["good-one"]
 
 
@@ -72,5 +75,5 @@ def test_validate_and_index_skip_invalid_on_a_hostile_corpus(hostile: Path,
     built = runner.invoke(main, ["index", "--corpus", str(hostile), "--index",
                                  str(tmp_path / "index"), "--quiet", "--skip-invalid"])
     assert built.exit_code == 0, built.output
-    assert "Indexed 1 case studies" in built.output and "8 invalid skipped" in built.output
+    assert "Indexed 1 case studies" in built.output and "9 invalid skipped" in built.output
     assert read_current(tmp_path / "index") is not None
