@@ -21,7 +21,7 @@ from indexer.analysis import Term, default_pipeline
 from indexer.documents import IndexDocument, from_case
 from indexer.errors import EmptyCorpusError, InvalidCorpusError
 from indexer.facets import build_columns, save_columns
-from indexer.generations import new_build_dir, publish
+from indexer.generations import build_lock, new_build_dir, publish
 from indexer.manifest import FORMAT_VERSION, Manifest, library_versions, now_iso, write_manifest
 from indexer.sources.corpus import (
     LoadResult,
@@ -94,11 +94,15 @@ def build_index(
     skip_invalid: bool = False,
     procs: int = 1,
     progress_factory: Callable[[int], Progress] | None = None,
+    wait: bool = True,
+    on_wait: Callable[[str], None] | None = None,
 ) -> BuildReport:
     """Validate ``corpus`` and publish a new generation under ``root``.
 
     Raises :class:`InvalidCorpusError` (nothing written) when the corpus has problems and
     ``skip_invalid`` is false, and :class:`EmptyCorpusError` when no record may be published.
+    Builds into one ``root`` take turns (see :func:`~indexer.generations.build_lock`:
+    ``wait``, ``on_wait``).
     """
     started = time.perf_counter()
     loaded: LoadResult = load_corpus(corpus)
@@ -110,30 +114,35 @@ def build_index(
         raise EmptyCorpusError(_nothing_to_publish(corpus, loaded))
     records = sorted((public_record(r) for r in valid), key=lambda r: r["id"])
     documents = [from_case(r) for r in records]
-    build_dir = new_build_dir(root)
-    try:
-        progress = progress_factory(2 * len(documents)) if progress_factory else None
-        parameters = build_documents(build_dir, documents, procs=procs, progress=progress)
-        write_store(build_dir, records)
-        vocab = load_vocabularies()
-        save_columns(build_dir, build_columns(records, vocab))
-        build_suggestions(build_dir, records, vocab)
-        manifest = Manifest(
-            format_version=FORMAT_VERSION,
-            kind="cases",
-            corpus_sha256=corpus_hash(loaded.files),
-            documents=len(records),
-            built_at=now_iso(),
-            build_seconds=round(time.perf_counter() - started, 3),
-            parameters={**parameters, "corpus": str(corpus.resolve())},
-            versions=library_versions(),
-            skipped=loaded.skipped,
-        )
-        write_manifest(build_dir, manifest)
-        generation = publish(root, build_dir)
-    except BaseException:
-        shutil.rmtree(build_dir, ignore_errors=True)
-        raise
+
+    def write() -> Path:  # nested: the build's variables, under the lock
+        build_dir = new_build_dir(root)
+        try:
+            progress = progress_factory(2 * len(documents)) if progress_factory else None
+            parameters = build_documents(build_dir, documents, procs=procs, progress=progress)
+            write_store(build_dir, records)
+            vocab = load_vocabularies()
+            save_columns(build_dir, build_columns(records, vocab))
+            build_suggestions(build_dir, records, vocab)
+            manifest = Manifest(
+                format_version=FORMAT_VERSION,
+                kind="cases",
+                corpus_sha256=corpus_hash(loaded.files),
+                documents=len(records),
+                built_at=now_iso(),
+                build_seconds=round(time.perf_counter() - started, 3),
+                parameters={**parameters, "corpus": str(corpus.resolve())},
+                versions=library_versions(),
+                skipped=loaded.skipped,
+            )
+            write_manifest(build_dir, manifest)
+            return publish(root, build_dir)
+        except BaseException:
+            shutil.rmtree(build_dir, ignore_errors=True)
+            raise
+
+    with build_lock(root, wait=wait, on_wait=on_wait):
+        generation = write()
     return BuildReport(
         generation=generation,
         documents=len(records),
@@ -143,4 +152,3 @@ def build_index(
         withheld=len(loaded.records) - len(valid),
         problems=loaded.problems,
     )
-

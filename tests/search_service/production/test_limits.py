@@ -90,3 +90,11 @@ def test_query_cost_bound(client: FlaskClient, monkeypatch: pytest.MonkeyPatch) 
     assert client.get(SEARCH, query_string={"q": "library evidence care"}).status_code == 200
     # phrases already read cost nothing more: the same phrase now answers
     assert client.get(SEARCH, query_string={"q": '"falls prevention"'}).status_code == 200
+
+
+@pytest.mark.parametrize("body", [b"[" * 100_000 + b"]" * 100_000,
+                                  b'{"text": ' + b"[" * 50_000 + b"]" * 50_000 + b"}"],
+                         ids=["nested-array", "nested-field"])
+def test_deeply_nested_json_is_a_400(client: FlaskClient, body: bytes) -> None:
+    response = client.post("/api/v1/similar", data=body, content_type="application/json")
+    assert_error(response, 400, "body")
