@@ -1,8 +1,9 @@
 """In-process latency: ``search`` (facets + top-10 snippets), ``similar`` by id and ``similar``
 for a 300-word draft, each timed per call in one warm process.
 
-Every call goes through the same functions the API calls (``search_service.search.search``,
-``search_service.similar``), parameters included, so the figures are the service's minus HTTP.
+Every call goes through the same functions the API calls
+(``search_service.engine.search.search``, ``search_service.engine.similar``), parameters
+included, so the figures are the service's minus HTTP.
 """
 
 from __future__ import annotations
@@ -16,10 +17,10 @@ from pathlib import Path
 from typing import Any
 
 from bench.scale_corpus import Generator
-from search_service.live import Generation, LiveIndex
-from search_service.params import SearchParams
-from search_service.search import search
-from search_service.similar import similar_to_case, similar_to_text
+from search_service.engine.live import Generation, LiveIndex
+from search_service.engine.params import SearchParams
+from search_service.engine.search import search
+from search_service.engine.similar import similar_to_case, similar_to_text
 
 __all__ = ["load_mix", "percentiles", "run_latency", "drafts", "search_args"]
 
@@ -84,8 +85,7 @@ def run_latency(index_dir: Path, rounds: int = 10, warmup: int = 50) -> dict[str
     live = LiveIndex(index_dir)
     generation = live.current()
     try:
-        organisations = generation.columns.keys["organisation"]
-        mix = [SearchParams.from_args(a, organisations) for a in load_mix()]
+        mix = [SearchParams.from_args(a, generation.columns.keys) for a in load_mix()]
         ids = _case_ids(generation, 40)
         texts = drafts(20)
         return {

@@ -1,6 +1,6 @@
 """Ranking quality on NFCorpus, side by side with bm25s: ``python -m bench.relevance``.
 
-Our figure comes from :func:`search_service.evaluation.evaluate_service` (the service's
+Our figure comes from :func:`search_service.engine.evaluation.evaluate_service` (the service's
 analysis, index and query path). The baseline is bm25s with Lucene BM25 (k1 1.5, b 0.75), the
 Snowball English stemmer (PyStemmer) and bm25s's English stop words, over ``title + " " +
 text`` as BEIR does. Both runs are scored by the same code, per query, so the difference has a
@@ -16,7 +16,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from search_service.evaluation import (
+from search_service.engine.evaluation import (
     Run,
     _jsonl,
     evaluate_run,

@@ -30,8 +30,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from indexer.corpus import load_vocabularies
 from indexer.paths import corpus_dir
+from indexer.sources.corpus import load_vocabularies
 
 __all__ = ["Generator", "write_corpus", "main"]
 

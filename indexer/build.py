@@ -15,7 +15,12 @@ from pathlib import Path
 from typing import Any
 
 from indexer import fulltext, similarity
-from indexer.corpus import (
+from indexer.documents import IndexDocument, from_case
+from indexer.errors import InvalidCorpusError
+from indexer.facets import build_columns, save_columns
+from indexer.generations import new_build_dir, publish
+from indexer.manifest import FORMAT_VERSION, Manifest, library_versions, now_iso, write_manifest
+from indexer.sources.corpus import (
     LoadResult,
     Problem,
     corpus_hash,
@@ -24,22 +29,12 @@ from indexer.corpus import (
     public_record,
     publishable,
 )
-from indexer.documents import IndexDocument, from_case
-from indexer.facets import build_columns, save_columns
-from indexer.generations import new_build_dir, publish
-from indexer.manifest import FORMAT_VERSION, Manifest, library_versions, now_iso, write_manifest
 from indexer.store import write_store
 from indexer.suggest import build_suggestions
 
-__all__ = ["InvalidCorpusError", "BuildReport", "build_index", "build_documents"]
+__all__ = [ "BuildReport", "build_index", "build_documents"]
 
 Progress = Callable[[int], None]
-
-
-class InvalidCorpusError(Exception):
-    def __init__(self, problems: Sequence[Problem]) -> None:
-        self.problems = list(problems)
-        super().__init__(f"{len(problems)} problem(s) in the corpus")
 
 
 @dataclass

@@ -29,18 +29,14 @@ import shutil
 import uuid
 from pathlib import Path
 
-from indexer.manifest import IndexProblem
+from indexer.errors import DamagedGenerationError
 
-__all__ = ["live_generation", "generations", "new_build_dir", "publish", "read_current",
-           "verify", "DamagedGenerationError", "CHECKSUMS"]
+__all__ = ["generations", "new_build_dir", "publish", "read_current",
+           "verify", "CHECKSUMS", "fsync_tree", "write_checksums"]
 
 CURRENT = "CURRENT"
 CHECKSUMS = "checksums.sha256"
 _LINE = re.compile(r"([0-9a-f]{64})  (\S[^\n]*)")
-
-
-class DamagedGenerationError(IndexProblem):
-    """A file of a generation is missing, extra, truncated or changed since it was built."""
 
 
 def _sha256(path: Path) -> str:
@@ -107,11 +103,6 @@ def read_current(root: Path) -> str | None:
     except FileNotFoundError:
         return None
     return name or None
-
-
-def live_generation(root: Path) -> Path | None:
-    name = read_current(root)
-    return root / name if name else None
 
 
 def generations(root: Path) -> list[Path]:

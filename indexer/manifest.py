@@ -15,25 +15,15 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-__all__ = ["FORMAT_VERSION", "Manifest", "IndexProblem", "IndexFormatError", "IndexMissingError",
-           "read_manifest", "write_manifest", "library_versions"]
+from indexer.errors import IndexFormatError, IndexMissingError
+
+__all__ = ["FORMAT_VERSION", "Manifest",
+           "read_manifest", "write_manifest", "library_versions", "now_iso"]
 
 # 2: did-you-mean words moved out of Whoosh into similarity/words.json
 FORMAT_VERSION = 2
 FILENAME = "manifest.json"
 REBUILD = "impact-search index"
-
-
-class IndexProblem(Exception):
-    """Base of the index errors; each message says what to run."""
-
-
-class IndexMissingError(IndexProblem):
-    pass
-
-
-class IndexFormatError(IndexProblem):
-    pass
 
 
 @dataclass

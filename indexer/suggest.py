@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from indexer.corpus import Vocabularies, organisation_key
+from indexer.sources.corpus import Vocabularies, organisation_key
 
 __all__ = ["build_suggestions", "load_suggestions", "fold"]
 

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, Response, jsonify, request
+from flask import Blueprint, Flask, Response, jsonify, request
 
-from search_service import browse, search, similar
-from search_service.app import current_generation, live_index
+from search_service.current import get_generation, live_index
+from search_service.engine import browse, search, similar
+from search_service.engine.errors import ParameterError
+from search_service.engine.params import Filters, SearchParams
 from search_service.openapi import openapi_document
-from search_service.params import Filters, ParameterError, SearchParams
+
+__all__ = ["bp", "init_app"]
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
@@ -18,10 +21,6 @@ Args = dict[str, list[str]]
 
 def _args() -> Args:
     return {k: request.args.getlist(k) for k in request.args}
-
-
-def _organisations() -> list[str]:
-    return current_generation().columns.keys["organisation"]
 
 
 def _k(default: int = 5) -> int:
@@ -34,20 +33,20 @@ def _k(default: int = 5) -> int:
 
 @bp.get("/search")
 def search_view() -> Response:
-    generation = current_generation()
-    params = SearchParams.from_args(_args(), generation.columns.keys["organisation"])
+    generation = get_generation()
+    params = SearchParams.from_args(_args(), generation.columns.keys)
     return jsonify(search.search(generation, params).to_json())
 
 
 @bp.get("/cases/<case_id>")
 def case_view(case_id: str) -> Response:
-    return jsonify(browse.get_case(current_generation(), case_id))
+    return jsonify(browse.lookup(get_generation(), case_id).to_json())
 
 
 @bp.get("/cases/<case_id>/similar")
 def case_similar_view(case_id: str) -> Response:
-    generation = current_generation()
-    filters = Filters.from_args(_args(), generation.columns.keys["organisation"])
+    generation = get_generation()
+    filters = Filters.from_args(_args(), generation.columns.keys)
     return jsonify(similar.similar_to_case(generation, case_id, _k(), filters).to_json())
 
 
@@ -59,8 +58,8 @@ def draft_similar_view() -> Response:
     k = body.get("k", 5)
     if not isinstance(k, int) or isinstance(k, bool):
         raise ParameterError("k", "must be a whole number")
-    generation = current_generation()
-    filters = Filters.from_json(body.get("filters"), generation.columns.keys["organisation"])
+    generation = get_generation()
+    filters = Filters.from_json(body.get("filters"), generation.columns.keys)
     text = body.get("text")
     if not isinstance(text, str):
         raise ParameterError("text", "must be a string: the draft's title and a few sentences")
@@ -69,18 +68,18 @@ def draft_similar_view() -> Response:
 
 @bp.get("/facets")
 def facets_view() -> Response:
-    return jsonify(browse.facet_overview(current_generation()))
+    return jsonify(browse.facet_overview(get_generation()).to_json())
 
 
 @bp.get("/suggest")
 def suggest_view() -> Response:
-    return jsonify(browse.suggest(current_generation(), request.args.get("q", "")))
+    return jsonify(browse.suggest(get_generation(), request.args.get("q", "")).to_json())
 
 
 @bp.get("/health")
 def health_view() -> Response:
     index = live_index()
-    generation = index.current()
+    generation = get_generation()
     body = {
         "ok": True,
         "status": "degraded" if index.degraded else "ok",
@@ -96,4 +95,8 @@ def health_view() -> Response:
 
 @bp.get("/openapi.json")
 def openapi_view() -> Response:
-    return jsonify(openapi_document())
+    return jsonify(openapi_document(get_generation().columns.keys))
+
+
+def init_app(app: Flask) -> None:
+    app.register_blueprint(bp)

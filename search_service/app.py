@@ -1,4 +1,7 @@
-"""The application factory: defaults, instance config, environment, then test config."""
+"""The application factory, in flaskr's order: defaults, the instance config file, the
+environment (``IMPACT_SEARCH_*``), then the test config; then the parts, each with its own
+``init_app``.
+"""
 
 from __future__ import annotations
 
@@ -6,17 +9,18 @@ import os
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, current_app
+from flask import Flask
 
 from indexer.paths import web_dir
-from search_service import errors, production, security
-from search_service.live import Generation, LiveIndex
+from search_service import api, errors, pages, production, widget
+from search_service.engine.live import LiveIndex
 from search_service.settings import defaults
 
-__all__ = ["make_app", "live_index", "current_generation"]
+__all__ = ["create_app"]
 
 
-def make_app(test_config: dict[str, Any] | None = None) -> Flask:
+def create_app(test_config: dict[str, Any] | None = None) -> Flask:
+    """The one way to make the app; nothing reads settings at import time."""
     # web/ (our own CSS and JS, and the NHS.UK frontend copied from npm) is served at /static.
     app = Flask("search_service", instance_relative_config=True,
                 static_folder=str(web_dir()), static_url_path="/static")
@@ -32,20 +36,8 @@ def make_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     errors.init_app(app)
     production.init_app(app)
-    security.init_app(app)
-    from search_service import api, cors, pages, widget
-
-    app.register_blueprint(api.bp)
-    cors.init_app(app)
-    app.register_blueprint(widget.bp)
+    # One blueprint per feature. A new feature adds its blueprint here.
+    api.init_app(app)
     pages.init_app(app)
+    widget.init_app(app)
     return app
-
-
-def live_index() -> LiveIndex:
-    index: LiveIndex = current_app.extensions["live_index"]
-    return index
-
-
-def current_generation() -> Generation:
-    return live_index().current()

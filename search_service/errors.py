@@ -13,12 +13,10 @@ from collections.abc import Callable
 from flask import Flask, Response, current_app, jsonify, request
 from werkzeug.exceptions import HTTPException
 
-from indexer.manifest import IndexProblem
-from search_service.params import ParameterError
-from search_service.query import QueryError
-from search_service.search import NotFound
+from indexer.errors import IndexProblem
+from search_service.engine.errors import NotFound, ParameterError, QueryError
 
-__all__ = ["init_app", "error_status", "HtmlRenderer"]
+__all__ = ["init_app", "error_status", "HtmlRenderer", "handle", "wants_json"]
 
 log = logging.getLogger("impact_search.errors")
 

@@ -1,11 +1,11 @@
 """The HTML pages: search, a case study, "similar impact" for a draft, and about.
 
-Thin views over the same Flask-free functions as the JSON API (:mod:`search_service.search`,
-:mod:`search_service.similar`, :mod:`search_service.browse`); only the renderer differs. Each page
-names its JSON twin in a ``Link: <...>; rel="alternate"`` header. Pages are built on the NHS.UK
-design system (``nhsuk-frontend-jinja`` macros, ``nhsuk-frontend`` CSS and JS served from
-``web/vendor``) and run under the strict policy of :mod:`search_service.security`: no inline
-script or style, nothing from other origins.
+Thin views over the same Flask-free functions as the JSON API (:mod:`search_service.engine`);
+only the renderer differs. Each page names its JSON twin in a ``Link: <...>; rel="alternate"``
+header. Pages are built on the NHS.UK design system (``nhsuk-frontend-jinja`` macros,
+``nhsuk-frontend`` CSS and JS served from ``web/vendor``) and run under the strict policy of
+:mod:`search_service.production.security`: no inline script or style, nothing from other
+origins.
 """
 
 from __future__ import annotations
@@ -17,13 +17,16 @@ from urllib.parse import urlencode
 from flask import Blueprint, Flask, Response, make_response, render_template, request
 from jinja2 import ChainableUndefined, ChoiceLoader, PackageLoader
 
-from search_service import browse, page_models, similar
-from search_service import search as search_module
-from search_service.app import current_generation
-from search_service.params import Filters, ParameterError, SearchParams
-from search_service.similar import MAX_DRAFT_CHARS
+from search_service import page_models
+from search_service.current import get_generation
+from search_service.engine import browse, similar
+from search_service.engine import search as search_module
+from search_service.engine.browse import MIN_SUGGEST_CHARS
+from search_service.engine.errors import ParameterError
+from search_service.engine.params import Filters, SearchParams
+from search_service.engine.similar import MAX_DRAFT_CHARS
 
-__all__ = ["bp", "init_app", "SERVICE_NAME"]
+__all__ = ["bp", "init_app", "SERVICE_NAME", "render_error"]
 
 SERVICE_NAME = "Library impact case study search"
 DRAFT_K = 10
@@ -35,8 +38,8 @@ def _args() -> dict[str, list[str]]:
     return {k: request.args.getlist(k) for k in request.args}
 
 
-def _organisations() -> list[str]:
-    return current_generation().columns.keys["organisation"]
+def _allowed() -> dict[str, list[str]]:
+    return get_generation().columns.keys
 
 
 def _page(template: str, twin: str, **context: Any) -> Response:
@@ -47,8 +50,8 @@ def _page(template: str, twin: str, **context: Any) -> Response:
 
 @bp.get("/")
 def search_page() -> Response:
-    params = SearchParams.from_args(_args(), _organisations())
-    page = search_module.search(current_generation(), params)
+    params = SearchParams.from_args(_args(), _allowed())
+    page = search_module.search(get_generation(), params)
     query = urlencode(page_models.query_pairs(params))
     return _page(
         "pages/search.html", f"/api/v1/search?{query}" if query else "/api/v1/search",
@@ -64,8 +67,9 @@ def search_page() -> Response:
 
 @bp.get("/cases/<case_id>")
 def case_page(case_id: str) -> Response:
-    generation = current_generation()
-    case = browse.get_case(generation, case_id)
+    generation = get_generation()
+    # The template reads the same JSON the API twin returns, so the two cannot disagree.
+    case = browse.lookup(generation, case_id).to_json()
     related = similar.similar_to_case(generation, case_id, k=5)
     return _page("pages/case.html", f"/api/v1/cases/{case_id}", case=case, related=related,
                  headline=page_models.headline(case))
@@ -80,7 +84,7 @@ def _draft_form() -> tuple[str, int, Filters]:
     except ValueError:
         raise ParameterError("k", f"{raw_k[:40]!r} is not a whole number") from None
     facets = {k_: source.getlist(k_) for k_ in source if k_ not in ("text", "k")}
-    return text, k, Filters.from_args(facets, _organisations())
+    return text, k, Filters.from_args(facets, _allowed())
 
 
 @bp.route("/similar", methods=["GET", "POST"])
@@ -92,12 +96,12 @@ def similar_page() -> Response:
     error = None
     if text.strip():
         try:
-            result = similar.similar_to_text(current_generation(), text, k, filters)
+            result = similar.similar_to_text(get_generation(), text, k, filters)
         except ParameterError as problem:
             error = str(problem).partition(": ")[2]
     elif request.method == "POST":
         error = "Paste the draft's title and a few sentences"
-    overview = browse.facet_overview(current_generation())
+    overview = browse.facet_overview(get_generation())
     response = _page("pages/similar.html", "/api/v1/similar", text=text, result=result,
                      error=error, filters=filters, overview=overview,
                      max_chars=MAX_DRAFT_CHARS, k=k)
@@ -109,7 +113,7 @@ def similar_page() -> Response:
 
 @bp.get("/about")
 def about_page() -> Response:
-    overview = browse.facet_overview(current_generation())
+    overview = browse.facet_overview(get_generation())
     return _page("pages/about.html", "/api/v1/facets", overview=overview)
 
 
@@ -129,6 +133,6 @@ def init_app(app: Flask) -> None:
     env.undefined = ChainableUndefined
     env.loader = ChoiceLoader([env.loader or app.create_global_jinja_loader(),
                                PackageLoader("nhsuk_frontend_jinja")])
-    env.globals.update(service_name=SERVICE_NAME)
+    env.globals.update(service_name=SERVICE_NAME, suggest_min_chars=MIN_SUGGEST_CHARS)
     app.extensions["html_error_renderer"] = render_error
     app.register_blueprint(bp)

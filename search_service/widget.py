@@ -4,8 +4,8 @@
 Host pages run strict Content Security Policies, so everything here works without inline
 script or style: the element links its stylesheet from ``/widget/v1/``, ``/embed`` is plain
 server-rendered HTML (a GET form, no JavaScript), and ``/widget`` loads its builder script
-from a file. ``/embed`` answers with the same :func:`search_service.search.search` as the API,
-so the iframe and the element show the same results in the same order.
+from a file. ``/embed`` answers with the same :func:`~search_service.engine.search.search` as
+the API, so the iframe and the element show the same results in the same order.
 """
 
 from __future__ import annotations
@@ -14,17 +14,26 @@ from collections.abc import Iterable
 from typing import Any
 from urllib.parse import urlencode
 
-from flask import Blueprint, Response, abort, current_app, render_template, request, send_file
+from flask import (
+    Blueprint,
+    Flask,
+    Response,
+    abort,
+    current_app,
+    render_template,
+    request,
+    send_file,
+)
 
-from indexer.corpus import load_vocabularies
 from indexer.facets import FACETS
 from indexer.paths import web_dir
-from search_service import search
-from search_service.app import current_generation
+from search_service.current import get_generation
+from search_service.engine import search
+from search_service.engine.errors import ParameterError
+from search_service.engine.params import BOOST_PREFIX, SearchParams
 from search_service.errors import error_status
-from search_service.params import BOOST_PREFIX, ParameterError, SearchParams
 
-__all__ = ["bp", "ASSETS", "embed_args", "element_attributes", "host_policy"]
+__all__ = ["bp", "init_app", "ASSETS", "embed_args", "element_attributes", "host_policy"]
 
 bp = Blueprint("widget", __name__, template_folder="templates")
 
@@ -101,8 +110,8 @@ def embed() -> Response:
     status = 200
     try:
         search_args, _per_page = embed_args(args)
-        generation = current_generation()
-        params = SearchParams.from_args(search_args, generation.columns.keys["organisation"])
+        generation = get_generation()
+        params = SearchParams.from_args(search_args, generation.columns.keys)
         if params.q.strip():
             context["page"] = search.search(generation, params)
         site_args = {k: v for k, v in search_args.items() if k != "per_page"}
@@ -160,12 +169,10 @@ def _select_items(options: Iterable[tuple[str, str]], chosen: list[str]) -> list
 def widget_page() -> Response:
     args = {k: request.args.getlist(k) for k in request.args}
     service = request.host_url.rstrip("/")
-    vocab = load_vocabularies()
-    columns = current_generation().columns
+    columns = get_generation().columns
     choices = {
         spec.name: _select_items(
-            zip(columns.keys[spec.name], columns.labels[spec.name], strict=True)
-            if spec.vocabulary is None else vocab.tables[spec.vocabulary].items(),
+            zip(columns.keys[spec.name], columns.labels[spec.name], strict=True),
             args.get(spec.name, []))
         for spec in FACETS
     }
@@ -173,9 +180,14 @@ def widget_page() -> Response:
     embed_query = [(("per_page" if n == "per-page" else n), v) for n, v in attrs
                    if n != "placeholder"]
     html = render_template("widget/widget.html", service=service, facets=FACETS, args=args,
+                           per_page_bounds=EMBED_PER_PAGE,
                            choices=choices, policy=host_policy(service), attrs=attrs,
                            embed_query=urlencode(embed_query))
     policy = ("default-src 'self'; script-src 'self'; style-src 'self'; connect-src 'self'; "
               "img-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; "
               "frame-ancestors 'none'")
     return _security_headers(Response(html), policy)
+
+
+def init_app(app: Flask) -> None:
+    app.register_blueprint(bp)

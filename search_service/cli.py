@@ -1,0 +1,282 @@
+"""``impact-search``: validate, index, serve, search and find similar case studies.
+
+A thin shell over the library: every command's work is a function elsewhere, and every error
+says what to do next. The serving and query commands import :mod:`search_service` lazily, so
+the indexing commands never load Flask.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import sys
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import click
+
+from indexer.build import build_index
+from indexer.errors import IndexProblem, InvalidCorpusError
+from indexer.generations import read_current
+from indexer.manifest import read_manifest
+from indexer.paths import corpus_dir
+from indexer.sources.corpus import load_corpus
+
+__all__ = ["main", "default_index_dir"]
+
+
+def default_index_dir() -> Path:
+    """``IMPACT_SEARCH_INDEX_DIR``, else ``index/`` in the Flask instance folder."""
+    env = os.environ.get("IMPACT_SEARCH_INDEX_DIR")
+    if env:
+        return Path(env)
+    # Where Flask puts this app's instance folder (beside the package in a checkout, under
+    # sys.prefix/var when installed), found without building the app; a test checks it
+    # agrees with create_app().
+    from flask.sansio.scaffold import find_package
+
+    prefix, package_path = find_package("search_service")
+    if prefix is None:
+        return Path(package_path) / "instance" / "index"
+    return Path(prefix) / "var" / "search_service-instance" / "index"
+
+
+def _index_option(func: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option(
+        "--index", "index_dir", type=click.Path(path_type=Path), default=None,
+        help="Index folder. Default: $IMPACT_SEARCH_INDEX_DIR, else instance/index.",
+    )(func)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def main() -> None:
+    """Search NHS library and knowledge service impact case studies."""
+
+
+@main.command()
+@click.argument("corpus", required=False, type=click.Path(path_type=Path))
+def validate(corpus: Path | None) -> None:
+    """Check every case study file in CORPUS (default: the bundled corpus/cases)."""
+    corpus = corpus or corpus_dir() / "cases"
+    try:
+        result = load_corpus(corpus)
+    except FileNotFoundError as exc:
+        raise click.ClickException(str(exc)) from None
+    for problem in result.problems:
+        click.echo(str(problem))
+    if result.problems:
+        click.echo(f"{len(result.skipped)} of {len(result.files)} files have problems; "
+                   "fix them and run `impact-search validate` again.", err=True)
+        sys.exit(1)
+    click.echo(f"{len(result.files)} files, all valid.")
+
+
+@main.command()
+@click.option("--corpus", type=click.Path(path_type=Path), default=None,
+              help="Folder of case study JSON files. Default: the bundled corpus/cases.")
+@_index_option
+@click.option("--skip-invalid", is_flag=True,
+              help="Build from the valid records and report the invalid ones.")
+@click.option("--procs", type=click.IntRange(1, 16), default=1, show_default=True,
+              help="Whoosh writer processes.")
+@click.option("--quiet", is_flag=True, help="No progress bar.")
+@click.option("--if-missing", is_flag=True, help="Do nothing if a live index exists.")
+def index(corpus: Path | None, index_dir: Path | None, skip_invalid: bool, procs: int,
+          quiet: bool, if_missing: bool) -> None:
+    """Validate the corpus and build a new index generation, then switch to it."""
+    from tqdm import tqdm
+
+    corpus = corpus or corpus_dir() / "cases"
+    index_dir = index_dir or default_index_dir()
+    if if_missing and _usable_index(index_dir):
+        click.echo(f"An index already exists in {index_dir}; not rebuilding.")
+        return
+    bars: list[Any] = []
+
+    def progress(total: int) -> Callable[[int], None]:
+        bar = tqdm(total=total, desc="indexing", unit="step", disable=quiet, leave=False)
+        bars.append(bar)
+        return bar.update  # type: ignore[no-any-return]
+
+    try:
+        report = build_index(corpus, index_dir, skip_invalid=skip_invalid, procs=procs,
+                             progress_factory=progress)
+    except FileNotFoundError as exc:
+        raise click.ClickException(str(exc)) from None
+    except InvalidCorpusError as exc:
+        for problem in exc.problems:
+            click.echo(str(problem), err=True)
+        raise click.ClickException(
+            f"{len(exc.problems)} problem(s) in {corpus}; nothing was built. Fix them, or "
+            "run `impact-search index --skip-invalid` to build from the valid records."
+        ) from None
+    finally:
+        for bar in bars:
+            bar.close()
+    for problem in report.problems:
+        click.echo(f"skipped: {problem}", err=True)
+    size_mb = report.bytes_on_disk / 1_000_000
+    click.echo(f"Indexed {report.documents} case studies in {report.seconds:.1f} s, "
+               f"{size_mb:.1f} MB on disk ({len(report.skipped)} invalid skipped, "
+               f"{report.withheld} withheld without consent) -> {report.generation}")
+
+
+def _usable_index(index_dir: Path) -> bool:
+    """A live generation this version can read (an old format is rebuilt, not served)."""
+    live = read_current(index_dir)
+    if live is None:
+        return False
+    try:
+        read_manifest(index_dir / live)
+    except IndexProblem as exc:
+        click.echo(f"Rebuilding: {exc}")
+        return False
+    return True
+
+
+@main.command()
+@_index_option
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+@click.option("--prod", is_flag=True,
+              help="Serve with gunicorn worker processes (see the README for nginx).")
+@click.option("--workers", default=(os.cpu_count() or 1) * 2 + 1, show_default="2 x cores + 1",
+              type=click.IntRange(1, 64),
+              help="With --prod: worker processes, each answering one request at a time.")
+@click.option("--timeout", default=30, show_default=True, type=click.IntRange(5, 600),
+              help="With --prod: seconds before a stuck worker is restarted.")
+def serve(index_dir: Path | None, host: str, port: int, prod: bool, workers: int,
+          timeout: int) -> None:
+    """Serve the site and API (Flask's server, or gunicorn with --prod)."""
+    if prod:
+        # Before anything imports prometheus_client: its multiprocess mode is chosen at import.
+        _prepare_metrics_dir()
+        from search_service.production.server import serve_prod
+
+        index_dir = index_dir or default_index_dir()
+        # Check the index in the master, then close it: workers open their own after the fork.
+        _require_index(str(index_dir)).close()
+        serve_prod({"INDEX_DIR": str(index_dir)}, host, port, workers, timeout)
+        return
+    from search_service import create_app
+
+    config = {"INDEX_DIR": str(index_dir)} if index_dir else None
+    app = create_app(config)
+    _require_index(app.config["INDEX_DIR"])
+    app.run(host=host, port=port)
+
+
+def _prepare_metrics_dir() -> str:
+    """A fresh folder for the workers' metric files.
+
+    Set before anything imports the production package: prometheus_client chooses its
+    multiprocess storage when it is first imported, so this cannot live beside the metrics.
+    """
+    folder = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+    if folder:
+        shutil.rmtree(folder, ignore_errors=True)
+        os.makedirs(folder)
+    else:
+        folder = tempfile.mkdtemp(prefix="impact-search-metrics-")
+        os.environ["PROMETHEUS_MULTIPROC_DIR"] = folder
+    return folder
+
+
+def _require_index(index_dir: str) -> Any:
+    from search_service.engine.live import LiveIndex
+
+    try:
+        return LiveIndex(Path(index_dir)).current()
+    except IndexProblem as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+def _generation(index_dir: Path | None) -> Any:
+    return _require_index(str(index_dir or default_index_dir()))
+
+
+@main.command()
+@click.argument("query")
+@_index_option
+@click.option("--json", "as_json", is_flag=True, help="Print the API's JSON.")
+@click.option("--per-page", default=10, show_default=True, type=int)
+def search(query: str, index_dir: Path | None, as_json: bool, per_page: int) -> None:
+    """Search the index for QUERY."""
+    from search_service.engine.errors import ParameterError, QueryError
+    from search_service.engine.params import SearchParams
+    from search_service.engine.search import search as run_search
+
+    generation = _generation(index_dir)
+    try:
+        params = SearchParams.from_args({"q": [query], "per_page": [str(per_page)]},
+                                        generation.columns.keys)
+        page = run_search(generation, params)
+    except (ParameterError, QueryError) as exc:
+        raise click.ClickException(str(exc)) from None
+    if as_json:
+        click.echo(json.dumps(page.to_json(), indent=2, ensure_ascii=False))
+        return
+    for notice in page.notices:
+        click.echo(f"note: {notice}")
+    click.echo(f"{page.total} case studies match")
+    for hit in page.hits:
+        score = f"{hit.score:7.3f}" if hit.score is not None else "       "
+        click.echo(f"{score}  {hit.id}  {hit.title}")
+
+
+@main.command()
+@click.argument("case_id", required=False)
+@click.option("--text", help="A draft: its title and a few sentences.")
+@_index_option
+@click.option("-k", default=5, show_default=True, type=int)
+@click.option("--json", "as_json", is_flag=True, help="Print the API's JSON.")
+def similar(case_id: str | None, text: str | None, index_dir: Path | None, k: int,
+            as_json: bool) -> None:
+    """Case studies most like CASE_ID, or like a draft given with --text."""
+    from search_service.engine.errors import NotFound, ParameterError
+    from search_service.engine.similar import similar_to_case, similar_to_text
+
+    if (case_id is None) == (text is None):
+        raise click.UsageError("give a case id or --text, not both")
+    generation = _generation(index_dir)
+    try:
+        page = (similar_to_case(generation, case_id, k) if case_id is not None
+                else similar_to_text(generation, text or "", k))
+    except (ParameterError, NotFound) as exc:
+        raise click.ClickException(str(exc)) from None
+    if as_json:
+        click.echo(json.dumps(page.to_json(), indent=2, ensure_ascii=False))
+        return
+    for hit in page.hits:
+        words = ", ".join(hit.reasons["terms"][:5])
+        click.echo(f"{hit.score:.3f}  {hit.id}  {hit.title}\n       shared words: {words}")
+
+
+@main.command("eval")
+@click.option("--beir", "beir_dir", required=True, type=click.Path(path_type=Path),
+              help="A BEIR-format folder: corpus.jsonl, queries.jsonl, qrels/<split>.tsv.")
+@click.option("--split", type=click.Choice(["train", "dev", "test"]), default="test",
+              show_default=True)
+@click.option("--k", "k", default=10, show_default=True, type=click.IntRange(1, 100),
+              help="Cut-off of nDCG.")
+@click.option("--json", "as_json", is_flag=True, help="Print the figures as one JSON object.")
+def evaluate(beir_dir: Path, split: str, k: int, as_json: bool) -> None:
+    """Ranking quality on a BEIR collection, indexed and queried as the service does."""
+    from search_service.engine.evaluation import evaluate_service
+
+    try:
+        result = evaluate_service(beir_dir, split, k)
+    except FileNotFoundError as exc:
+        raise click.ClickException(f"{exc}; pass --beir a BEIR folder") from None
+    if as_json:
+        click.echo(json.dumps({**result.to_json(), "k": k}))
+        return
+    click.echo(f"nDCG@{k}        {result.ndcg_at_10:.4f}")
+    click.echo(f"Recall@100     {result.recall_at_100:.4f}")
+    click.echo(f"mean query     {result.mean_ms:.2f} ms")
+    click.echo(f"no-hit queries {result.no_hit_queries} of {result.queries}")
+    if result.truncated_queries:
+        click.echo(f"note: {result.truncated_queries} queries were cut to the query bounds")

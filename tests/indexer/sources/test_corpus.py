@@ -1,0 +1,125 @@
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from indexer.paths import corpus_dir
+from indexer.sources.corpus import load_corpus, load_vocabularies, public_record, publishable
+from tests.builders import make_record, write_corpus
+
+
+def _problems(tmp_path: Path, records: list[dict[str, Any]]) -> list[str]:
+    return [str(p) for p in load_corpus(write_corpus(tmp_path, records)).problems]
+
+
+def test_valid_record_has_no_problems(tmp_path: Path) -> None:
+    assert _problems(tmp_path, [make_record(id="ok")]) == []
+
+
+def test_unknown_vocabulary_key_names_file_field_and_allowed_values(tmp_path: Path) -> None:
+    problems = _problems(tmp_path, [make_record(id="bad", sector="hospital")])
+    assert len(problems) == 1
+    assert problems[0].startswith("bad.json: sector: unknown key 'hospital'; use one of: acute")
+
+
+def test_unknown_key_inside_a_list_names_its_position(tmp_path: Path) -> None:
+    problems = _problems(tmp_path, [make_record(id="bad", impact_types=["saved_time"])])
+    assert problems[0].startswith("bad.json: impact_types.0: unknown key 'saved_time'")
+
+
+def test_duplicate_ids_are_reported_with_the_other_file(tmp_path: Path) -> None:
+    write_corpus(tmp_path, [make_record(id="one")])
+    (tmp_path / "two.json").write_text(json.dumps(make_record(id="one")), encoding="utf-8")
+    problems = [str(p) for p in load_corpus(tmp_path).problems]
+    assert "two.json: id: must equal the file name ('two')" in problems
+    assert "two.json: id: duplicate id 'one', also in one.json" in problems
+
+
+@pytest.mark.parametrize("date", ["2020-13-01", "2020-02-30", "20-01-01", "yesterday",
+                                  "2020-1-1"])
+def test_malformed_dates(tmp_path: Path, date: str) -> None:
+    problems = _problems(tmp_path, [make_record(id="d", submitted_date=date)])
+    assert any(p.startswith("d.json: submitted_date:") for p in problems), problems
+
+
+def test_missing_required_field_is_named(tmp_path: Path) -> None:
+    record = make_record(id="m")
+    del record["outcome"]
+    assert _problems(tmp_path, [record]) == ["m.json: outcome: required field is missing"]
+
+
+def test_missing_consent_answer_is_named(tmp_path: Path) -> None:
+    record = make_record(id="c", consent={"named": True, "internal": True})
+    assert _problems(tmp_path, [record]) == ["c.json: consent.external: required field is missing"]
+
+
+def test_non_utf8_file(tmp_path: Path) -> None:
+    raw = json.dumps(make_record(id="latin", title="caf\xe9"), ensure_ascii=False)
+    data = raw.encode("latin-1")
+    (tmp_path / "latin.json").write_bytes(data)
+    problems = [str(p) for p in load_corpus(tmp_path).problems]
+    assert problems == [f"latin.json: (file): not UTF-8 (byte {data.index(0xE9)}); "
+                        "save the file as UTF-8"]
+
+
+def test_invalid_json_gives_line_and_column(tmp_path: Path) -> None:
+    (tmp_path / "broken.json").write_text('{"id": "broken",\n  "title": }', encoding="utf-8")
+    problems = [str(p) for p in load_corpus(tmp_path).problems]
+    assert problems == ["broken.json: (file): invalid JSON at line 2 column 12: "
+                        "Expecting value"]
+
+
+def test_summary_over_60_words(tmp_path: Path) -> None:
+    problems = _problems(tmp_path, [make_record(id="s", summary="word " * 61)])
+    assert problems == ["s.json: summary: 61 words; shorten it to 60 or fewer"]
+
+
+def test_every_problem_is_reported_not_just_the_first(tmp_path: Path) -> None:
+    record = make_record(id="many", sector="nope", region="narnia", submitted_date="2020-02-30")
+    del record["title"]
+    problems = _problems(tmp_path, [record])
+    fields = sorted(p.split(": ")[1] for p in problems)
+    assert fields == ["region", "sector", "submitted_date", "title"]
+
+
+def test_schema_enums_match_the_vocabularies() -> None:
+    schema = json.loads((corpus_dir() / "schema.json").read_text(encoding="utf-8"))
+    vocab = load_vocabularies()
+    props = schema["properties"]
+    assert set(props["impact_types"]["items"]["enum"]) == set(vocab.tables["impact_types"])
+    assert set(props["service_types"]["items"]["enum"]) == set(vocab.tables["service_types"])
+    for name in ("group_impacted", "sector", "region", "purpose"):
+        assert set(props[name]["enum"]) == set(vocab.tables[name]), name
+
+
+def test_vocabularies_copy_the_national_lists_exactly() -> None:
+    for parent in Path(__file__).resolve().parents:
+        source = parent / "shared" / "domain" / "hee-value-lists.json"
+        if source.exists():
+            break
+    else:
+        pytest.skip("../shared/domain is not beside this checkout")
+    national = json.loads(source.read_text(encoding="utf-8"))
+    vocab = load_vocabularies()
+    for ours, theirs in (("impact_types", "impact_types"), ("group_impacted", "group_impacted"),
+                         ("sector", "sector"), ("region", "region")):
+        assert dict(vocab.tables[ours]) == {i["key"]: i["label"]
+                                            for i in national[theirs]["items"]}
+    assert len(set(vocab.tables["region_facets"])) == 7
+
+
+def test_consent_withholds_unpublishable_records_and_unconsented_names() -> None:
+    quote = {"text": "It helped.", "name": "Ada Lovelace", "role": "Matron",
+             "organisation": "Testford"}
+    hidden = make_record(id="h", consent={"named": True, "internal": True, "external": False})
+    anonymous = make_record(id="a", quote=quote,
+                            consent={"named": False, "internal": True, "external": True})
+    named = make_record(id="n", quote=quote)
+    assert [r["id"] for r in publishable([hidden, anonymous, named])] == ["a", "n"]
+    assert "name" not in public_record(anonymous)["quote"]
+    assert public_record(anonymous)["quote"]["role"] == "Matron"
+    assert public_record(named)["quote"]["name"] == "Ada Lovelace"
+    assert "consent" not in public_record(named)
