@@ -173,5 +173,5 @@ def headline(case: dict[str, Any]) -> str:
         return " and ".join(parts)
     if savings.get("other"):
         return str(savings["other"])
-    first = re.split(r"(?<=[.!?])\s+", str(case.get("outcome", "")).strip(), maxsplit=1)[0]
-    return first
+    text = str(case.get("outcome") or case.get("summary") or "").strip()
+    return re.split(r"(?<=[.!?])\s+", text, maxsplit=1)[0]

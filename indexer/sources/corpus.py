@@ -21,6 +21,7 @@ from typing import Any
 import jsonschema
 
 from indexer.paths import corpus_dir
+from indexer.sources.names import withhold
 
 __all__ = [
     "Problem",
@@ -31,7 +32,7 @@ __all__ = [
     "public_record",
     "publishable",
     "corpus_hash",
-    "organisation_key", "slug"]
+    "organisation_key", "slug", "record_problems"]
 
 Record = dict[str, Any]
 
@@ -153,6 +154,14 @@ def _semantic_problems(name: str, stem: str, record: Record) -> list[Problem]:
     return problems
 
 
+def record_problems(record: Record, name: str | None = None) -> list[Problem]:
+    """Every problem the loader would report for ``record`` saved as ``{id}.json``."""
+    stem = str(record.get("id", ""))
+    name = name or f"{stem}.json"
+    problems = _schema_problems(name, record, load_vocabularies())
+    return problems + _semantic_problems(name, stem, record)
+
+
 def _read_record(path: Path) -> tuple[Any, Problem | None]:
     raw = path.read_bytes()
     try:
@@ -205,13 +214,23 @@ def publishable(records: Iterable[Record]) -> list[Record]:
 
 
 def public_record(record: Record) -> Record:
-    """The record as the public may see it: no consent flags, no name without consent."""
-    public = {k: v for k, v in record.items() if k != "consent"}
+    """The record as the public may see it: no consent flags, no name without consent.
+
+    Without consent the quoted person's name is also withheld from every text field, where an
+    imported document's prose can repeat it. An import's provenance stays in the corpus.
+    """
+    public = {k: v for k, v in record.items() if k not in ("consent", "provenance")}
     quote = record.get("quote")
     if quote is not None:
         public["quote"] = {k: v for k, v in quote.items() if k != "name"}
         if record["consent"]["named"] is True and "name" in quote:
             public["quote"]["name"] = quote["name"]
+        elif "name" in quote:
+            for key, value in public.items():
+                if isinstance(value, str) and key != "id":
+                    public[key] = withhold(value, [quote["name"]])
+            public["quote"] = {k: withhold(v, [quote["name"]])
+                               for k, v in public["quote"].items()}
     return public
 
 

@@ -18,7 +18,7 @@ import numpy as np
 from whoosh import query as wq
 
 from indexer.analysis import default_pipeline
-from indexer.facets import FACETS, FacetColumns
+from indexer.facets import FACETS, NOT_STATED_LABEL, FacetColumns
 from indexer.fulltext import FullText
 from search_service.engine.errors import QueryError
 from search_service.engine.live import Generation
@@ -83,13 +83,15 @@ def hit_fields(record: dict[str, Any], columns: FacetColumns, ordinal: int) -> d
         return [{"key": k, "label": columns.label(facet, k)} for k in keys]
 
     return {
-        "impact_types": many("impact_type", record["impact_types"]),
+        "impact_types": many("impact_type", record.get("impact_types", [])),
         "region": one("region"),
         "sector": one("sector"),
         "group_impacted": one("group_impacted"),
-        "service_types": many("service_type", record["service_types"]),
-        "organisation": {**one("organisation"), "label": record["organisation"]},
-        "year": int(record["submitted_date"][:4]),
+        "service_types": many("service_type", record.get("service_types", [])),
+        "organisation": {**one("organisation"),
+                         "label": record.get("organisation", NOT_STATED_LABEL)},
+        # An imported record may have no date: no year then.
+        "year": int(record["submitted_date"][:4]) if "submitted_date" in record else None,
     }
 
 

@@ -10,8 +10,9 @@ report, beside the file name::
     ├── PasswordProtected     encrypted Word or PDF files
     ├── NoText                a scanned PDF without a text layer, an empty document
     ├── UncleanText           text that is not clean UTF-8 / Unicode
-    └── ListingProblem        a listing row (or the whole listing) that cannot be used
-        └── MissingDocument   a listing row whose document was not among the files given
+    ├── ListingProblem        a listing row (or the whole listing) that cannot be used
+    │   └── MissingDocument   a listing row whose document was not among the files given
+    └── OutputProblem         an output folder that must not or cannot be written
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ __all__ = [
     "UncleanText",
     "ListingProblem",
     "MissingDocument",
+    "OutputProblem",
     "CONVERT_HINT",
 ]
 
@@ -75,6 +77,10 @@ class MissingDocument(ListingProblem):
     pass
 
 
+class OutputProblem(ImportProblem):
+    """The output folder cannot be used (the bundled sample, a file, not writable)."""
+
+
 _KINDS: dict[type[ImportProblem], str] = {
     UnsupportedFormat: "unsupported",
     TooLarge: "too large",
@@ -84,4 +90,5 @@ _KINDS: dict[type[ImportProblem], str] = {
     UncleanText: "unclean text",
     ListingProblem: "listing",
     MissingDocument: "missing document",
+    OutputProblem: "output",
 }

@@ -181,9 +181,10 @@ def _money(sentence: str) -> list[Figure]:
         if found and sentence[previous_end:m.start()].strip() == "and" and re.search(
                 r"between\W+\S*\W*$", sentence[max(0, previous_end - 40):previous_end - len(
                     found[-1].stated)]):
-            low = found[-1]
-            found[-1] = Figure(low.kind, low.amount, f"{low.stated} and {m.group(0).strip()}",
-                               sentence, low.role, low.cue, "range, lower end", low.period)
+            first = found[-1]
+            found[-1] = Figure(first.kind, first.amount,
+                               f"{first.stated} and {m.group(0).strip()}", sentence, first.role,
+                               first.cue, "range, lower end", first.period)
             previous_end = m.end()
             continue
         previous_end = m.end()

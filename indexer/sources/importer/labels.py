@@ -15,8 +15,8 @@ import json
 import re
 from functools import lru_cache
 
-from indexer.corpus import load_vocabularies
 from indexer.paths import corpus_dir
+from indexer.sources.corpus import load_vocabularies
 from indexer.sources.importer.errors import ListingProblem
 
 __all__ = ["LabelError", "parse_date", "normalise_label", "to_key", "to_keys", "organisation_label",
@@ -66,8 +66,8 @@ _ALIASES: dict[str, dict[str, str]] = {
         "patients carers and the public": "patients_carers_and_the_public",
         "multi professional": "multiprofessional", "all": "all_staff",
         "admin and clerical staff": "admin_and_clerical",
-        "allied health professions": "allied_health_professionals", "ahp": "allied_health_professionals",
-        "ahps": "allied_health_professionals",
+        "allied health professions": "allied_health_professionals",
+        "ahp": "allied_health_professionals", "ahps": "allied_health_professionals",
     },
 }
 

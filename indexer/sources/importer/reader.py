@@ -218,16 +218,20 @@ def _infer(record: dict[str, Any], origins: dict[str, FieldOrigin], sections: Se
         if found:
             record["sector"], rule = found
             origins["sector"] = FieldOrigin.inferred(rule)
-    rules = (("topics", lambda: inference.topics(text, str(record["title"]))),
-             ("service_types", lambda: inference.service_types(text)),
-             ("purpose", lambda: inference.purpose(text)),
-             ("impact_types", lambda: inference.impact_types(text, figures)))
-    for name, rule_of in rules:
-        if name not in record:
-            found = rule_of()
-            if found:
-                record[name], rule = found
-                origins[name] = FieldOrigin.inferred(rule)
+    for name in ("topics", "service_types", "purpose", "impact_types"):
+        if name in record:
+            continue
+        if name == "topics":
+            found = inference.topics(text, str(record["title"]))
+        elif name == "service_types":
+            found = inference.service_types(text)
+        elif name == "purpose":
+            found = inference.purpose(text)
+        else:
+            found = inference.impact_types(text, figures)
+        if found:
+            record[name], rule = found
+            origins[name] = FieldOrigin.inferred(rule)
 
 
 def _date(record: dict[str, Any], origins: dict[str, FieldOrigin], sections: Sections,

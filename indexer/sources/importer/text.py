@@ -17,7 +17,8 @@ from typing import Literal
 
 from indexer.sources.importer.errors import NoText, UncleanText
 
-__all__ = ["Block", "Extracted", "clean_chars", "squash", "check_clean", "UNCLEAN_SHARE"]
+__all__ = ["Block", "BlockKind", "Extracted", "clean_chars", "squash", "check_clean",
+           "UNCLEAN_SHARE"]
 
 BlockKind = Literal["heading", "paragraph", "item", "row"]
 

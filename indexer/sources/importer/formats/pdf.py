@@ -21,7 +21,7 @@ from pypdf.errors import DependencyError, PdfReadError
 
 from indexer.sources.importer.errors import CorruptFile, NoText, PasswordProtected, TooLarge
 from indexer.sources.importer.limits import Limits
-from indexer.sources.importer.text import Block, Extracted, clean_chars, squash
+from indexer.sources.importer.text import Block, BlockKind, Extracted, clean_chars, squash
 
 __all__ = ["read_pdf", "SCANNED"]
 
@@ -157,7 +157,7 @@ def _blocks(lines: list[str], styles: _Styles) -> list[Block]:
             blocks.append(Block(squash(" ".join(heading)), "heading", level=level))
             heading.clear()
         if paragraph:
-            kind = "item" if _BULLET.match(paragraph[0]) else "paragraph"
+            kind: BlockKind = "item" if _BULLET.match(paragraph[0]) else "paragraph"
             first = _BULLET.sub("", paragraph[0]) if kind == "item" else paragraph[0]
             text = squash("\n".join([first, *paragraph[1:]]))
             keys = [_key(line) for line in paragraph]

@@ -11,7 +11,7 @@ import codecs
 import re
 
 from indexer.sources.importer.errors import UncleanText
-from indexer.sources.importer.text import Block, Extracted, clean_chars, squash
+from indexer.sources.importer.text import Block, BlockKind, Extracted, clean_chars, squash
 
 __all__ = ["decode_text", "read_plain"]
 
@@ -64,7 +64,7 @@ def _flush(lines: list[str], blocks: list[Block], markdown: bool) -> None:
                 return
         lines = [_inline(line) for line in lines]
         lines = [line[1:].lstrip() if line.startswith(">") else line for line in lines]
-    kind = "item" if _BULLET.match(first) else "paragraph"
+    kind: BlockKind = "item" if _BULLET.match(first) else "paragraph"
     if kind == "item":
         lines = [_BULLET.sub("", lines[0]), *lines[1:]]
     text = squash("\n".join(lines))
