@@ -58,7 +58,7 @@ _SAVING_CUES = (r"cost savings?|cost avoidance|costs? avoided|avoided costs?|cos
                 r"reduc\w* (?:the |our |in |)costs?|reductions? in (?:the )?costs?|would "
                 r"(?:otherwise )?have (?:cost|taken|spent|needed|required)|otherwise (?:cost|"
                 r"spent|taken)|no longer (?:spen\w*|need\w*|paid|pay\w*)|sav(?:e|es|ed|ing|ings)|"
-                r"avoid\w*|reduc\w*|cut|cuts|cutting|freed|free(?:s|ing)? up|releas\w*|"
+                r"avoid\w*|reduc\w*|cut|cuts|cutting|freed|freeing|free(?:s|ing)? up|releas\w*|"
                 r"efficienc\w*|cheaper|prevent\w*|recoup\w*|recovered|less (?:staff )?time|"
                 r"fewer|lower")
 _COST_CUES = (r"costs?|costing|costed|budget\w*|pric\w*|spen(?:d|ds|t|ding)|paid|pay|pays|"

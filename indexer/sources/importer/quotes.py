@@ -61,6 +61,9 @@ _OPEN_CLOSE = re.compile(r"“([^”]{8,2000})”|\"([^\"]{8,2000})\"|‘([^’]
 _AFTER = re.compile(rf"^\s*(?:[-–—―‒]+\s*|,?\s*(?:{_SPEECH})\s+|\(\s*)(.+)$", re.IGNORECASE)
 _BEFORE = re.compile(rf"(?:^|[.!?]\s+)(?:according to\s+)?([^.!?“\"]{{3,200}}?)[,\s]+(?:{_SPEECH})"
                      r"\s*[:,]?\s*$|^according to\s+(.{3,200}?),?\s*$", re.IGNORECASE)
+# 'Text,' said Name, Role.  — straight quotes, recognised only in a quote section.
+_STRAIGHT = re.compile(rf"^['\"‘“](.{{8,2000}}?)[,.]?['\"’”]\s*,?\s*((?:{_SPEECH}|[-–—])\s*.+)$",
+                       re.IGNORECASE)
 _DASH_LINE = re.compile(r"^\s*[-–—―‒]+\s*(.+)$")
 
 
@@ -86,10 +89,16 @@ def _words(text: str) -> list[str]:
     return re.findall(r"[\w'’\-]+", text.lower())
 
 
+def _role_word(word: str) -> bool:
+    return word in _ROLE_WORDS or bool(_ROLE_SUFFIX.search(word))
+
+
 def _is_org(segment: str) -> bool:
+    # A job title ends with its role noun ("Practice Pharmacist"), or starts with one ("Head
+    # of Nursing"); an organisation has an organisation word and neither.
     words = _words(segment)
     return any(w in _ORG_WORDS for w in words) and not (
-        words and (words[0] in _ROLE_WORDS or _ROLE_SUFFIX.search(words[0])))
+        words and (_role_word(words[0]) or _role_word(words[-1])))
 
 
 def _is_role(segment: str) -> bool:
@@ -140,12 +149,12 @@ def parse_attribution(text: str) -> Attribution:
 
 
 def _attribution_near(blocks: list[Block], index: int, before: str, after: str) -> Attribution:
-    match = _AFTER.match(after)
+    match = _AFTER.match(" ".join(after.split()))  # wrapped lines of a PDF are one line
     if match:
-        found = parse_attribution(match.group(1).split("\n")[0].rstrip(")"))
+        found = parse_attribution(match.group(1).rstrip(")"))
         if not found.empty:
             return found
-    match = _BEFORE.search(before)
+    match = _BEFORE.search(" ".join(before.split()))
     if match:
         found = parse_attribution(match.group(1) or match.group(2))
         if not found.empty:
@@ -176,6 +185,11 @@ def _from_section(sections: Sections) -> Quote | None:
     quote = _marked(blocks, "quote section")
     if quote is not None:
         return quote
+    joined = " ".join(" ".join(part.texts).split())
+    straight = _STRAIGHT.match(joined)
+    if straight:
+        return Quote(straight.group(1).strip(), parse_attribution(straight.group(2)),
+                     "quote section")
     lines = [line for t in part.texts for line in t.split("\n") if line.strip()]
     attribution_lines: list[str] = []
     while len(lines) > 1:

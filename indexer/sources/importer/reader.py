@@ -7,7 +7,6 @@ found (figures, quotes), the fields the document does not state are inferred (in
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from dataclasses import dataclass, field
 from pathlib import PurePath
@@ -202,7 +201,8 @@ def _infer(record: dict[str, Any], origins: dict[str, FieldOrigin], sections: Se
         origins["summary"] = FieldOrigin.read("document", f"section '{summary_part.heading}'")
     else:
         sources = [("summary", sections.text("summary")), ("outcome", record.get("outcome", "")),
-                   ("challenge", record.get("challenge", "")), ("body", record.get("body", ""))]
+                   ("story", sections.text("story")), ("challenge", record.get("challenge", "")),
+                   ("body", record.get("body", ""))]
         found = inference.summary(sources)
         if found:
             record["summary"], rule = found
@@ -235,7 +235,7 @@ def _infer(record: dict[str, Any], origins: dict[str, FieldOrigin], sections: Se
 
 
 def _date(record: dict[str, Any], origins: dict[str, FieldOrigin], sections: Sections,
-          extracted: Extracted, warnings: list[str]) -> None:
+          warnings: list[str]) -> None:
     part = sections.first("submitted_date")
     if part is not None:
         parsed = parse_date(part.text.split("\n")[0])
@@ -245,10 +245,8 @@ def _date(record: dict[str, Any], origins: dict[str, FieldOrigin], sections: Sec
             origins["submitted_date"] = FieldOrigin.read("document", where)
             return
         warnings.append(f"{part.heading}: {part.text[:40]!r} is not a date; left out")
-    if extracted.modified and "2000-01-01" <= extracted.modified <= dt.date.today().isoformat():
-        record["submitted_date"] = extracted.modified
-        origins["submitted_date"] = FieldOrigin.inferred(
-            "the date the file was last saved (its own metadata)", "file metadata")
+    # The date a file was last saved is not when the case study was submitted (copies,
+    # conversions and templates all change it), so it is never used: the listing says.
 
 
 def read_document(data: bytes, filename: str, limits: Limits = DEFAULT_LIMITS
@@ -279,7 +277,7 @@ def read_document(data: bytes, filename: str, limits: Limits = DEFAULT_LIMITS
         origins["organisation"] = FieldOrigin.read("document", f"labelled '{org_part.heading}'")
     for name in ("region", "sector", "group_impacted", "impact_types", "service_types"):
         _vocab_field(record, origins, sections, name, warnings)
-    _date(record, origins, sections, extracted, warnings)
+    _date(record, origins, sections, warnings)
     figures = find_figures(text)
     labelled = _savings(record, origins, sections, figures)
     # A figure of the savings section replaces the same figure read without its label.

@@ -101,7 +101,8 @@ def normalise_heading(text: str) -> str:
 def classify_heading(text: str) -> str | None:
     """The section a heading names (``challenge``...), a metadata field, or None."""
     words = normalise_heading(text)
-    if not words or len(words.split()) > 16 or re.search(r"[£$%€]|\d{2}", words):
+    if (not words or len(words.split()) > 16 or re.search(r"[£$%€]|\d{2}", words)
+            or re.search(r"\bpage \d", words)):
         return None  # a figure makes it a headline, not a section heading
     for key, pattern in _META:
         if pattern.fullmatch(words):
@@ -161,7 +162,12 @@ def _heading_of(block: Block) -> tuple[str, str, str] | None:
     label = _LABEL.match(first)
     if label and len(label.group(1).split()) <= 8 and classify_heading(label.group(1)):
         return label.group(1), "\n".join(x for x in (label.group(2), rest) if x), "label"
-    if _short(first) and not re.search(r"[.;,]$", first) and classify_heading(first):
+    # A line on its own (PDF, text) names a section only when it reads like a heading: short,
+    # not a sentence, not a quotation, and followed by a sentence if anything.
+    words = 10 if not rest else 8
+    if (_short(first, words) and not re.search(r"[.;,”\"’]$", first)
+            and first[:1].isupper() and (not rest or rest[:1].isupper() or rest[:1] in "£•-")
+            and classify_heading(first)):
         return first, rest, "line"
     return None
 

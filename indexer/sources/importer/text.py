@@ -28,6 +28,8 @@ UNCLEAN_SHARE = 0.02
 _SPACES = re.compile(r"[\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000\t\f\v]")
 _INVISIBLE = re.compile(r"[\u00ad\u200b-\u200d\u2060\ufeff\u180e]")
 _UNREADABLE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ufffd\ud800-\udfff\ue000-\uf8ff]")
+# Symbol-font bullets that PDFs and Word map into the private use area.
+_PUA_BULLETS = re.compile(r"[\uf0b7\uf0a7\uf076\uf0d8\uf0fc\uf0a8\uf06e\uf0e8\uf02d]")
 _LIGATURES = str.maketrans({"\ufb00": "ff", "\ufb01": "fi", "\ufb02": "fl", "\ufb03": "ffi",
                             "\ufb04": "ffl", "\ufb05": "st", "\ufb06": "st"})
 _RUNS = re.compile(r"[ ]{2,}")
@@ -69,7 +71,7 @@ class Extracted:
 def clean_chars(text: str) -> tuple[str, int]:
     """``text`` with spaces normalised and unreadable characters removed, and their count."""
     text = unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
-    text = _INVISIBLE.sub("", text).translate(_LIGATURES)
+    text = _PUA_BULLETS.sub("•", _INVISIBLE.sub("", text).translate(_LIGATURES))
     text, dropped = _UNREADABLE.subn("", text)
     return _SPACES.sub(" ", text), dropped
 

@@ -31,8 +31,9 @@ _STYLED_PAGES = 12  # font sizes are read from the first pages only: headings, n
 logging.getLogger("pypdf").setLevel(logging.ERROR)
 
 _COLUMN_GAP = re.compile(r"\S(\s{3,})\S")
-_BULLET = re.compile(r"^\s*(?:[•▪◦●○■□➢►✓✔\-–—*]|o(?=\s))\s+")
-_PAGE_NUMBER = re.compile(r"^\s*(?:page\s*)?\d+(?:\s*(?:of|/)\s*\d+)?\s*$|^\s*-\s*\d+\s*-\s*$",
+_BULLET = re.compile(r"^\s*(?:[•▪◦●○■□➢►✓✔\-*]|o(?=\s))\s+")  # not "–": attributions
+_PAGE_NUMBER = re.compile(r"^\s*(?:page\s*)?\d+(?:\s*(?:of|/)\s*\d+)?\s*$|^\s*-\s*\d+\s*-\s*$|"
+                          r"^(?:\S+\s+){0,6}(?:page|p\.)\s*\d+(?:\s*(?:of|/)\s*\d+)?\s*$",
                           re.IGNORECASE)
 
 
@@ -141,6 +142,18 @@ def _furniture(pages: list[list[str]]) -> set[str]:
     return {k for k, n in counts.items() if n >= 2}
 
 
+_CONNECTOR = re.compile(r"(?:\b(?:and|or|the|of|to|a|an|in|for|with|on|by|was|is)|[&,/-])$",
+                        re.IGNORECASE)
+
+
+def _new_row(row: list[list[str]], parts: list[str], indent: int, column: int) -> bool:
+    """Does a line with a column gap start a new table row, or wrap the current one?"""
+    if len(parts) < 2 or indent >= column - 2:
+        return False
+    left = row[0][-1] if row[0] else ""
+    return parts[0][:1].isupper() and not _CONNECTOR.search(left.strip())
+
+
 def _blocks(lines: list[str], styles: _Styles) -> list[Block]:
     blocks: list[Block] = []
     heading: list[str] = []
@@ -153,7 +166,7 @@ def _blocks(lines: list[str], styles: _Styles) -> list[Block]:
         nonlocal row
         if heading:
             size = styles.size.get(_key(heading[0]), 0.0)
-            level = 0 if size >= top and not blocks else 1
+            level = 0 if size >= top else 1
             blocks.append(Block(squash(" ".join(heading)), "heading", level=level))
             heading.clear()
         if paragraph:
@@ -190,17 +203,23 @@ def _blocks(lines: list[str], styles: _Styles) -> list[Block]:
             flush()
         indent = len(line) - len(line.lstrip())
         gap = _COLUMN_GAP.search(line)
-        if row is not None and not gap and indent >= column - 2:
-            row[-1].append(line.strip())  # a wrapped line of the last cell
+        parts = re.split(r"\s{3,}", line.strip()) if gap else [line.strip()]
+        if row is not None and not _new_row(row, parts, indent, column):
+            if len(parts) > 1 and indent < column - 2:
+                row[0].append(parts[0])
+                row[-1].extend(parts[1:])
+            elif indent >= column - 2:
+                row[-1].append(line.strip())  # a wrapped line of the last cell
+            else:
+                row[0].append(line.strip())  # a wrapped line of the label
             continue
         if gap and len(line[: gap.start(1)].split()) <= 8 and not _BULLET.match(line):
             flush()
-            parts = re.split(r"\s{3,}", line.strip())
             row = [[p] for p in parts]
             column = line.rfind(parts[-1])
             continue
-        if row is not None:
-            flush()
+        if row is not None or _BULLET.match(line):
+            flush()  # each bullet is an item of its own
         paragraph.append(line.strip())
     flush()
     return blocks
