@@ -35,11 +35,11 @@ adviser advisor educator tutor lecturer student students trainee fellow analyst 
 technician technologist commissioner governor secretary associate deputy president anaesthetist
 radiographer sonographer visitor worker workers clinician clinicians member members champion
 partner principal superintendent facilitator counsellor receptionist carer volunteer
-representative engineer developer mentor apprentice resident intern team staff ward service
+representative engineer developer mentor apprentice resident intern team staff ward
 lecturer senior junior clinical specialty speciality f1 f2 fy1 fy2 st1 st2 st3 st4 st5 st6 ct1
 ct2 spr sho anp acp cns hca rn rgn pa optometrist podiatrist orthoptist audiologist pharmacy
 officer ceo cfo coo cno cmo medical nursing operations operational governance quality safety
-matrons sisters managers directors group unit department""".split())
+matrons sisters managers directors""".split())
 _ROLE_SUFFIX = re.compile(r"(ologist|iatrist|ician|apist|ologists|icians)$")
 _ORG_WORDS = set("""nhs trust trusts hospital hospitals foundation university council ccg icb
 board partnership practice surgery centre center hospice ltd limited college school academy
@@ -217,7 +217,9 @@ def _marked(blocks: list[Block], shape: str) -> Quote | None:
                 continue
             attribution = _attribution_near(blocks, index, block.text[:match.start()],
                                             block.text[match.end():])
-            if attribution.empty and len(text.split()) < 15 and shape != "quote section":
+            whole = len(block.text) - len(match.group(0)) < 5  # the paragraph is the quote
+            if (attribution.empty and len(text.split()) < 15 and not whole
+                    and shape != "quote section"):
                 continue  # a phrase in quotation marks, not a quotation
             found.append(Quote(" ".join(text.split()), attribution, shape))
     if not found:

@@ -92,6 +92,7 @@ _LABEL = re.compile(r"^([^:.!?]{2,70}?)\s*[:：]\s*(.*)$", re.DOTALL)
 
 def normalise_heading(text: str) -> str:
     text = text.casefold().replace("&", " and ").replace("/", " or ").replace("’", "'")
+    text = text.replace("(s)", "s").replace("(", " ").replace(")", " ")
     text = re.sub(r"[\"“”‘*_#|]", " ", text)
     text = _NUMBERING.sub("", text.strip())
     text = re.sub(r"[\s:?.!,;–—-]+$", "", text)

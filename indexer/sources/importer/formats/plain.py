@@ -49,7 +49,9 @@ def _inline(text: str) -> str:
     return text
 
 
-def _flush(lines: list[str], blocks: list[Block], markdown: bool) -> None:
+def _flush(paragraph: list[str], blocks: list[Block], markdown: bool) -> None:
+    lines = list(paragraph)
+    paragraph.clear()
     if not lines:
         return
     first = lines[0]
@@ -60,7 +62,6 @@ def _flush(lines: list[str], blocks: list[Block], markdown: bool) -> None:
             label = _inline(match.group(1)).rstrip(":-–— ").strip()
             if not first[match.end():].strip() and len(lines) == 1:
                 blocks.append(Block(squash(label), "paragraph", bold=True))
-                lines.clear()
                 return
         lines = [_inline(line) for line in lines]
         lines = [line[1:].lstrip() if line.startswith(">") else line for line in lines]
@@ -70,7 +71,6 @@ def _flush(lines: list[str], blocks: list[Block], markdown: bool) -> None:
     text = squash("\n".join(lines))
     if text:
         blocks.append(Block(text, kind, label=squash(label)))
-    lines.clear()
 
 
 def read_plain(data: bytes, markdown: bool) -> Extracted:
