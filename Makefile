@@ -73,6 +73,7 @@ BENCH_SIZES ?= 1000,10000
 bench: install-bench
 	$(BIN)/python -m bench.run --sizes $(BENCH_SIZES)
 	$(BIN)/python -m bench.relevance --split test --out bench/results/nfcorpus-test.json
+	$(BIN)/python -m bench.importer --count 1000
 
 # The wheel carries web/ (with web/vendor) as search_service/_data/web: build it after assets.
 wheel: install-test assets

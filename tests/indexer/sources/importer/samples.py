@@ -15,7 +15,6 @@ import tempfile
 from pathlib import Path
 
 import docx
-from docx.shared import Pt
 
 __all__ = ["template_docx", "form_docx", "prose_docx", "map_docx", "case_html", "to_pdf",
            "docx_bytes", "SHAPES"]
@@ -130,7 +129,7 @@ SHAPES = {"template": template_docx, "form": form_docx, "prose": prose_docx, "ma
 
 
 def case_html() -> bytes:
-    return """<!doctype html><html lang="en"><head><meta charset="utf-8">
+    return b"""<!doctype html><html lang="en"><head><meta charset="utf-8">
 <title>Case study: Lithium monitoring | Trust library</title>
 <script>var tracking = "ignore me";</script></head><body>
 <header><nav><a href="/">Home</a> <a href="/library">Library</a></nav></header>
@@ -147,7 +146,7 @@ repeat tests.</p>
 <p>&mdash; Practice Pharmacist, Fenmarsh Primary Care Network</p></blockquote>
 </article></main>
 <footer><p>Copyright the trust. Accessibility statement.</p></footer>
-</body></html>""".encode()
+</body></html>"""
 
 
 def to_pdf(documents: dict[str, bytes], folder: Path) -> dict[str, bytes]:
@@ -169,5 +168,3 @@ def to_pdf(documents: dict[str, bytes], folder: Path) -> dict[str, bytes]:
     return {name: (folder / f"{name}.pdf").read_bytes() for name in documents}
 
 
-# Font sizes used by the template's styles are what the PDF keeps of its headings.
-_ = Pt
