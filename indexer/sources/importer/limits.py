@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from indexer.sources.importer.errors import CorruptFile, PasswordProtected, TooLarge
 
-__all__ = ["Limits", "DEFAULT_LIMITS", "check_size", "check_zip", "is_ole"]
+__all__ = ["Limits", "DEFAULT_LIMITS", "check_size", "check_zip", "check_ole", "is_ole"]
 
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ENCRYPTION_STREAM = "EncryptionInfo".encode("utf-16-le")

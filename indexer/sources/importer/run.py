@@ -33,7 +33,7 @@ from indexer.sources.importer.provenance import FieldOrigin, build_provenance, n
 from indexer.sources.importer.reader import ImportedDocument, read_document
 from indexer.sources.names import withhold
 
-__all__ = ["FileResult", "ImportSummary", "import_paths", "discover", "TEXT_FIELDS"]
+__all__ = ["FileResult", "ImportSummary", "import_paths", "discover", "slug_id", "TEXT_FIELDS"]
 
 TEXT_FIELDS = ("title", "summary", "challenge", "lks_contribution", "outcome", "patient_benefit",
                "body")

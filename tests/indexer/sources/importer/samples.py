@@ -156,15 +156,20 @@ def to_pdf(documents: dict[str, bytes], folder: Path) -> dict[str, bytes]:
     folder.mkdir(parents=True, exist_ok=True)
     for name, data in documents.items():
         (folder / f"{name}.docx").write_bytes(data)
+    names = list(documents)
     with tempfile.TemporaryDirectory() as profile:
         # Its own profile: another soffice running on the machine must not block this one.
-        subprocess.run(
-            [soffice, f"-env:UserInstallation=file://{profile}", "--headless",
-             "--convert-to", "pdf", "--outdir", str(folder),
-             *(str(folder / f"{n}.docx") for n in documents)],
-            check=True, capture_output=True, timeout=300,
-            env={**os.environ, "HOME": profile},
-        )
+        # Batches of 40, and a second try for any PDF a batch did not write.
+        for attempt in range(2):
+            todo = [n for n in names if not (folder / f"{n}.pdf").exists()]
+            for start in range(0, len(todo), 40):
+                subprocess.run(
+                    [soffice, f"-env:UserInstallation=file://{profile}", "--headless",
+                     "--convert-to", "pdf", "--outdir", str(folder),
+                     *(str(folder / f"{n}.docx") for n in todo[start:start + 40])],
+                    check=attempt == 1, capture_output=True, timeout=600,
+                    env={**os.environ, "HOME": profile},
+                )
     return {name: (folder / f"{name}.pdf").read_bytes() for name in documents}
 
 
