@@ -61,21 +61,22 @@ def test_text_named_pdf() -> None:
     assert isinstance(problem, CorruptFile) and "not a PDF" in str(problem)
 
 
-def test_password_protected_pdf(sample_pdfs: dict[str, bytes]) -> None:
-    writer = pypdf.PdfWriter(clone_from=pypdf.PdfReader(io.BytesIO(sample_pdfs["template"])))
-    writer.encrypt(user_password="secret", owner_password="owner", algorithm="AES-256")
+def _encrypted(pdf: bytes, user_password: str) -> bytes:
+    writer = pypdf.PdfWriter(clone_from=pypdf.PdfReader(io.BytesIO(pdf)))
+    writer.encrypt(user_password=user_password, owner_password="owner", algorithm="AES-256")
     buffer = io.BytesIO()
     writer.write(buffer)
-    problem = _problem(buffer.getvalue(), "case.pdf")
+    return buffer.getvalue()
+
+
+def test_password_protected_pdf(sample_pdfs: dict[str, bytes]) -> None:
+    problem = _problem(_encrypted(sample_pdfs["template"], "secret"), "case.pdf")
     assert isinstance(problem, PasswordProtected) and "without a password" in str(problem)
 
 
 def test_pdf_with_only_a_permissions_password_is_read(sample_pdfs: dict[str, bytes]) -> None:
-    writer = pypdf.PdfWriter(clone_from=pypdf.PdfReader(io.BytesIO(sample_pdfs["template"])))
-    writer.encrypt(user_password="", owner_password="owner", algorithm="AES-256")
-    buffer = io.BytesIO()
-    writer.write(buffer)
-    assert read_document(buffer.getvalue(), "case.pdf").record["savings"]["money_gbp"] == 62_000
+    data = _encrypted(sample_pdfs["template"], "")
+    assert read_document(data, "case.pdf").record["savings"]["money_gbp"] == 62_000
 
 
 def test_password_protected_docx() -> None:
