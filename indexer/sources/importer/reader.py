@@ -58,8 +58,12 @@ def _is_generic(text: str) -> bool:
     return bool(_GENERIC_TITLE.match(text.strip())) or len(text.split()) > 30
 
 
+_TITLE_PREFIX = re.compile(r"^(?:(?:lks|library|nhs|hee)\s+)?(?:impact\s+)?(?:case\s+study|"
+                           r"impact\s+story|story)\s*\d*\s*[:–—-]\s+", re.IGNORECASE)
+
+
 def _clip_title(text: str) -> str:
-    text = " ".join(text.split())
+    text = _TITLE_PREFIX.sub("", " ".join(text.split()))
     return text if len(text) <= 200 else text[:197].rsplit(" ", 1)[0] + "…"
 
 

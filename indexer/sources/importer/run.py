@@ -38,6 +38,7 @@ __all__ = ["FileResult", "ImportSummary", "import_paths", "discover", "slug_id",
 TEXT_FIELDS = ("title", "summary", "challenge", "lks_contribution", "outcome", "patient_benefit",
                "body")
 _IGNORED = re.compile(r"^(?:\.|~\$|thumbs\.db$|desktop\.ini$)", re.IGNORECASE)
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _PARALLEL_FROM = 16  # files: below this, worker processes cost more than they save
 
 
@@ -174,7 +175,13 @@ def _apply_consent(record: dict[str, Any], origins: dict[str, FieldOrigin],
                                                            names_consented)) if on]
     origins["consent"] = FieldOrigin.read("import options", " ".join(flags) or
                                           "defaults: not named, not published")
-    if names_consented or not people:
+    if names_consented:
+        return
+    # An e-mail address names its owner too.
+    for name in TEXT_FIELDS:
+        if isinstance(record.get(name), str):
+            record[name] = _EMAIL.sub("[e-mail withheld]", record[name])
+    if not people:
         return
     # Without consent no one the document names is shown: the quoted person's name stays
     # only in quote.name (which public records drop), and every name leaves the text.

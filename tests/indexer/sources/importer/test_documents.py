@@ -118,3 +118,11 @@ def test_reading_is_pure_and_repeatable() -> None:
     data = SHAPES["template"]()
     first, second = read_document(data, "a.docx"), read_document(data, "a.docx")
     assert first.record == second.record and first.origins == second.origins
+
+
+def test_web_page_in_its_declared_charset() -> None:
+    page = ('<html><head><meta charset="windows-1252"><title>Café</title></head><body>'
+            '<h1>Café evidence</h1><p>The change saved £500 a year.</p></body></html>')
+    doc = read_document(page.encode("cp1252"), "cafe.htm")
+    assert doc.record["title"] == "Café evidence"
+    assert doc.record["savings"]["money_gbp"] == 500

@@ -251,3 +251,15 @@ def test_cli_import_then_index(documents: Path, tmp_path: Path) -> None:
     result = runner.invoke(main, ["index", "--corpus", str(out), "--index",
                                   str(tmp_path / "index"), "--quiet"])
     assert result.exit_code == 0 and "Indexed 4 case studies" in result.output
+
+
+def test_email_addresses_are_withheld_without_consent(tmp_path: Path) -> None:
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "note.txt").write_text("Case study: Delirium screening\n\nOutcome\nThe ward adopted "
+                                   "4AT screening. Contact jo.bloggs@nhs.net for more.\n",
+                                   encoding="utf-8")
+    import_paths([docs], out=tmp_path / "out")
+    record = json.loads((tmp_path / "out" / "note.json").read_text(encoding="utf-8"))
+    assert record["title"] == "Delirium screening"  # "Case study:" is not part of the title
+    assert "jo.bloggs" not in json.dumps(record) and "[e-mail withheld]" in record["outcome"]
