@@ -78,7 +78,7 @@ PHRASINGS: tuple[tuple[str, str], ...] = (
                   r"\benquiry\b|\bthe ask\b"),
     ("summary", r"^(summary|executive summary|abstract|overview|in brief|at a glance|synopsis|"
                 r"key messages?|in summary)$"),
-    ("story", r"^(the )?(story|case study|narrative|description|details|case)$"),
+    ("story", r"^(the )?(story|narrative|description|details|case)$"),
 )
 NARRATIVE = ("challenge", "lks_contribution", "outcome", "patient_benefit")
 # Parts kept in the record's body, with their heading.
