@@ -46,7 +46,8 @@ METADATA: tuple[tuple[str, str], ...] = (
 
 # Narrative sections: the first rule whose pattern occurs in the heading wins.
 PHRASINGS: tuple[tuple[str, str], ...] = (
-    ("people", r"^(working with|project team|name|names|e-?mail|contact email|team members?|(the )?librarians?( involved)?|"
+    ("people", r"^(working with|project team|name|names|e-?mail|contact email|team members?|"
+               r"(the )?librarians?( involved)?|"
                r"(library|lks) (staff|team|contact)s?( involved)?|contacts?( details| name)?|"
                r"submitted by|authors?|written by|completed by|case study (author|contact)|"
                r"name of (the )?(librarian|lks staff|person submitting)|your (name|details))\b"),
