@@ -85,9 +85,11 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     load = machine()
     with tempfile.TemporaryDirectory() as out:
         t0, usage0 = time.perf_counter(), resource.getrusage(resource.RUSAGE_CHILDREN)
+        self0 = resource.getrusage(resource.RUSAGE_SELF)
         summary = import_paths([docs], out=Path(out), published=True, workers=args.workers)
         wall = time.perf_counter() - t0
         usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+        self1 = resource.getrusage(resource.RUSAGE_SELF)
         again_t0 = time.perf_counter()
         again = import_paths([docs], out=Path(out), published=True, workers=args.workers)
         again_wall = time.perf_counter() - again_t0
@@ -98,6 +100,8 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         "wall_s": round(wall, 2), "documents_per_s": round(args.count / wall, 1),
         "worker_cpu_s": round(usage.ru_utime + usage.ru_stime - usage0.ru_utime
                               - usage0.ru_stime, 2),
+        "main_cpu_s": round(self1.ru_utime + self1.ru_stime - self0.ru_utime - self0.ru_stime,
+                            2),
         "target_s": TARGET_S, "met": wall <= TARGET_S,
         "new": summary.count("new"), "errors": summary.count("error"),
         "reimport_wall_s": round(again_wall, 2), "reimport_unchanged": again.count("unchanged"),
@@ -106,6 +110,8 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     path = args.out or Path("bench/results") / f"import-{args.count}.json"
     path.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
     print(json.dumps(result, indent=2))
+    # This machine is shared: the wall time includes waiting for a core (see the load average
+    # in "machine"); the CPU seconds say what the import itself costs.
     return result
 
 

@@ -104,6 +104,7 @@ def load_vocabularies(base: Path | None = None) -> Vocabularies:
     return Vocabularies({k: v for k, v in data.items() if not k.startswith("_")})
 
 
+@lru_cache(maxsize=1)
 def _validator() -> jsonschema.Draft202012Validator:
     schema = _load_json(corpus_dir() / "schema.json")
     return jsonschema.Draft202012Validator(schema)
