@@ -67,7 +67,7 @@ _COST_CUES = (r"costs?|costing|costed|budget\w*|pric\w*|spen(?:d|ds|t|ding)|paid
               r"secured|raised|income|revenue|salar\w*|took|takes?|taken|taking|required|"
               r"requires|spending|used|lasted")
 _CUES = re.compile(rf"\b(?:(?P<save>{_SAVING_CUES})|(?P<cost>{_COST_CUES}))\b", re.IGNORECASE)
-_PASSIVE_SAVING = re.compile(r"^\W*(?:\w+\W+)?(?:was|were|has been|have been|is|are|will be|"
+_PASSIVE_SAVING = re.compile(r"^\W*(?:\w+\W+){0,4}?(?:was|were|has been|have been|is|are|will be|"
                              r"could be|can be)\s+(?:saved|avoided|released|freed|cut)\b",
                              re.IGNORECASE)
 _BOUNDARY = re.compile(r";|\bbut\b|\bwhereas\b|\bwhile\b|\balthough\b|\bhowever\b|\bthough\b",
@@ -161,6 +161,25 @@ def _role(sentence: str, start: int, end: int) -> tuple[Role, str]:
     return (best[1], best[2]) if best else ("unclassified", "")
 
 
+_SAVING_ONLY = re.compile(rf"\b(?:{_SAVING_CUES})\b", re.IGNORECASE)
+_SAVED_AFTER = re.compile(r"^\W*(?:\w+\W+){0,5}?(?:saved|freed|released|avoided)\b",
+                          re.IGNORECASE)  # "2 days of nurse time saved"
+_DURATION = re.compile(r"\b(?:to|within|after|over|every|per|for|lasting|course of)\s+$",
+                       re.IGNORECASE)
+
+
+def _said_saved(sentence: str, start: int, end: int) -> bool:
+    """"saved the team 3 days", "3 days were saved": not "changed the course to 5 days"."""
+    if _DURATION.search(sentence[:start]):
+        return False
+    if _PASSIVE_SAVING.match(sentence[end:end + 40]) or _SAVED_AFTER.match(sentence[end:end + 60]):
+        return True
+    before = sentence[max(0, start - 60):start]
+    cues = list(_SAVING_ONLY.finditer(before))
+    return bool(cues) and len(before[cues[-1].end():].split()) <= 4 and not _BOUNDARY.search(
+        before[cues[-1].end():])
+
+
 def _context(sentence: str, start: int, end: int) -> tuple[str, str]:
     qualifier = _QUALIFIERS.search(sentence[max(0, start - 30):start])
     period = _PERIOD.match(sentence[end:end + 30])
@@ -230,8 +249,8 @@ def _time(sentence: str) -> list[Figure]:
             qualifier = "range, lower end" + (f"; {qualifier}" if qualifier else "")
         rule = ""
         if unit.startswith(("day", "week")):
-            if role != "saving":
-                continue  # only saved days and weeks are converted
+            if role != "saving" or not _said_saved(sentence, m.start(), m.end()):
+                continue  # only days and weeks the text says were saved are converted
             per = HOURS_PER_DAY if unit.startswith("day") else HOURS_PER_WEEK
             rule = (f"{amount:g} {unit} × {per:g} h (NHS full-time week 37.5 h"
                     f"{', 7.5 h a day' if per == HOURS_PER_DAY else ''})")

@@ -146,6 +146,15 @@ def _short(text: str, words: int = 12) -> bool:
     return 0 < len(text.split()) <= words and "\n" not in text.strip()
 
 
+def _label_like(text: str) -> bool:
+    """``Outcome:``, ``Role of the library:``, ``What difference did it make?:`` but not the
+    start of a sentence that happens to contain a colon."""
+    words = text.split()
+    question = words[0].lower() in ("what", "how", "did", "was", "were", "why", "who", "which",
+                                    "has", "have", "is", "are") if words else False
+    return len(words) <= (12 if question else 5)
+
+
 def _heading_of(block: Block) -> tuple[str, str, str] | None:
     """(heading, rest, shape) when the block starts with or is a heading."""
     text = block.text.strip()
@@ -162,7 +171,7 @@ def _heading_of(block: Block) -> tuple[str, str, str] | None:
         return text, "", "bold heading"
     first, _, rest = text.partition("\n")
     label = _LABEL.match(first)
-    if label and len(label.group(1).split()) <= 8 and classify_heading(label.group(1)):
+    if label and _label_like(label.group(1)) and classify_heading(label.group(1)):
         return label.group(1), "\n".join(x for x in (label.group(2), rest) if x), "label"
     # A line on its own (PDF, text) names a section only when it reads like a heading: short,
     # not a sentence, not a quotation, and followed by a sentence if anything.

@@ -126,7 +126,62 @@ def _styles(pages: list[Any]) -> _Styles:
 
 def _page_lines(page: Any) -> list[str]:
     text = page.extract_text(extraction_mode="layout", layout_mode_space_vertically=True)
-    return str(text).split("\n")
+    return _columns(str(text).split("\n"))
+
+
+_RIGHT = re.compile(r"\S(\s{3,})(?=\S)")
+
+
+def _right_start(line: str) -> int | None:
+    """Where the rightmost block of text after a wide gap starts, if there is one."""
+    starts = [m.end(1) for m in _RIGHT.finditer(line)]
+    return starts[-1] if starts else None
+
+
+def _columns(lines: list[str]) -> list[str]:
+    """A page set in two columns, read left column then right, not line across line.
+
+    Layout mode puts both columns on each line. A run of at least six lines split at the same
+    place, with at least three lines of prose (more than eight words) on the left, is a
+    column layout; a two-column form has short labels on the left and is left alone.
+    """
+    out: list[str] = []
+    i = 0
+    while i < len(lines):
+        column = _right_start(lines[i])
+        if column is None:
+            out.append(lines[i])
+            i += 1
+            continue
+        left: list[str] = []
+        right: list[str] = []
+        j = i
+        while j < len(lines):
+            line = lines[j]
+            start = _right_start(line)
+            indent = len(line) - len(line.lstrip())
+            if not line.strip():
+                left.append("")
+                right.append("")
+            elif start is not None and abs(start - column) <= 3:
+                left.append(line[:start].rstrip())
+                right.append(line[start:].strip())
+            elif start is None and indent >= column - 3:
+                left.append("")
+                right.append(line.strip())
+            elif start is None and len(line.rstrip()) < column:
+                left.append(line.rstrip())
+                right.append("")
+            else:
+                break
+            j += 1
+        if j - i >= 6 and sum(len(x.split()) > 8 for x in left) >= 3:
+            out += [*left, "", *right]
+            i = j
+        else:
+            out.append(lines[i])
+            i += 1
+    return out
 
 
 def _edges(lines: list[str]) -> list[str]:

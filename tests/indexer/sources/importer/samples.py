@@ -16,8 +16,8 @@ from pathlib import Path
 
 import docx
 
-__all__ = ["template_docx", "form_docx", "prose_docx", "map_docx", "case_html", "to_pdf",
-           "docx_bytes", "SHAPES"]
+__all__ = ["template_docx", "form_docx", "prose_docx", "map_docx", "columns_docx", "case_html",
+           "to_pdf", "docx_bytes", "SHAPES"]
 
 
 def docx_bytes(document: docx.document.Document) -> bytes:
@@ -173,3 +173,21 @@ def to_pdf(documents: dict[str, bytes], folder: Path) -> dict[str, bytes]:
     return {name: (folder / f"{name}.pdf").read_bytes() for name in documents}
 
 
+
+
+def columns_docx() -> bytes:
+    """A newsletter-style page set in two columns."""
+    from docx.oxml.ns import qn
+    from docx.oxml.parser import OxmlElement
+
+    d = docx.Document()
+    cols = OxmlElement("w:cols")
+    cols.set(qn("w:num"), "2")
+    d.sections[0]._sectPr.append(cols)
+    d.add_paragraph("The left column tells the challenge: the antimicrobial stewardship team "
+                    "wanted to know whether shorter courses of antibiotics for pneumonia were "
+                    "as safe as longer ones, before the winter pressures began in earnest. " * 3)
+    d.add_paragraph("The right column tells the outcome: after the evidence review the team "
+                    "changed the guideline to five days, which cut antibiotic use and saved "
+                    "money for the pharmacy budget across every adult ward in the hospital. " * 3)
+    return docx_bytes(d)

@@ -3,12 +3,13 @@ each shape read into the same fields, whatever the format."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from indexer.sources.importer import ImportedDocument, read_document
-from tests.indexer.sources.importer.samples import SHAPES, case_html
+from tests.indexer.sources.importer.samples import SHAPES, case_html, columns_docx, to_pdf
 
 FORMATS = ("docx", "pdf")
 
@@ -126,3 +127,14 @@ def test_web_page_in_its_declared_charset() -> None:
     doc = read_document(page.encode("cp1252"), "cafe.htm")
     assert doc.record["title"] == "Café evidence"
     assert doc.record["savings"]["money_gbp"] == 500
+
+
+def test_pdf_in_two_columns_reads_each_column_whole(tmp_path: Path) -> None:
+    pdf = to_pdf({"columns": columns_docx()}, tmp_path)["columns"]
+    record = read_document(pdf, "columns.pdf").record
+    body = " ".join(f"{record.get('title', '')} {record.get('body', '')}".split())
+    first = "The left column tells the challenge: the antimicrobial stewardship team wanted"
+    assert first in body
+    # The first sentence is whole: the right column's words do not cut into it.
+    assert "to know whether shorter courses of antibiotics for pneumonia were as safe" in body
+    assert body.index("The left column") < body.index("The right column")

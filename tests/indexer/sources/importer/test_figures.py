@@ -68,6 +68,9 @@ def test_money_qualifiers_and_periods(text: str, qualifier: str, period: str) ->
     ("It freed up half a day a week for the matron.", [(3.75, "saving")], "0.5 day × 7.5 h"),
     ("Two weeks of nursing time were saved.", [(75, "saving")], "2 weeks × 37.5 h"),
     ("Freeing 40 hours of ward staff time a month.", [(40, "saving")], ""),
+    ("And 2 days of nurse specialist time saved.", [(15, "saving")], "2 days × 7.5 h"),
+    # A course of treatment is not staff time, whatever cue follows.
+    ("The guideline changed to five days, which cut antibiotic use.", [], ""),
     # Time that was spent, or that is not staff time, is never a saving.
     ("The search took 3 hours.", [(3, "cost")], ""),
     ("The librarian spent 2 days on it.", [], ""),
