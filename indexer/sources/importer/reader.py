@@ -54,8 +54,17 @@ class ImportedDocument:
     format: str = ""
 
 
+_MASTHEAD = re.compile(r"(?:\bNHS\b.*\b(?:Trust|Board|ICB)|\b(?:Library|Libraries|Knowledge|"
+                       r"Information)(?:\s+(?:and\s+)?(?:Knowledge\s+)?(?:Services?|Team))?)\s*$",
+                       re.IGNORECASE)
+
+
 def _is_generic(text: str) -> bool:
-    return bool(_GENERIC_TITLE.match(text.strip())) or len(text.split()) > 30
+    """A template's heading ("Impact case study") or a masthead ("Northmoor NHS Trust",
+    "Westmere Library and Knowledge Service"): not the case study's title."""
+    text = text.strip()
+    masthead = len(text.split()) <= 8 and bool(_MASTHEAD.search(text))
+    return bool(_GENERIC_TITLE.match(text)) or len(text.split()) > 30 or masthead
 
 
 _TITLE_PREFIX = re.compile(r"^(?:(?:lks|library|nhs|hee)\s+)?(?:impact\s+)?(?:case\s+study|"

@@ -6,10 +6,17 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import docx
 import pytest
 
 from indexer.sources.importer import ImportedDocument, read_document
-from tests.indexer.sources.importer.samples import SHAPES, case_html, columns_docx, to_pdf
+from tests.indexer.sources.importer.samples import (
+    SHAPES,
+    case_html,
+    columns_docx,
+    docx_bytes,
+    to_pdf,
+)
 
 FORMATS = ("docx", "pdf")
 
@@ -138,3 +145,13 @@ def test_pdf_in_two_columns_reads_each_column_whole(tmp_path: Path) -> None:
     # The first sentence is whole: the right column's words do not cut into it.
     assert "to know whether shorter courses of antibiotics for pneumonia were as safe" in body
     assert body.index("The left column") < body.index("The right column")
+
+
+def test_a_bold_masthead_is_not_the_title() -> None:
+    document = docx.Document()
+    document.add_paragraph().add_run("Northmoor NHS Foundation Trust").bold = True
+    document.add_paragraph().add_run("Library and Knowledge Service").bold = True
+    document.add_paragraph().add_run("Delirium screening on the stroke unit").bold = True
+    document.add_paragraph("The stroke unit asked for evidence on 4AT delirium screening.")
+    assert read_document(docx_bytes(document), "d.docx").record["title"] == (
+        "Delirium screening on the stroke unit")
