@@ -16,7 +16,7 @@ from typing import Any
 
 from indexer import fulltext, similarity
 from indexer.documents import IndexDocument, from_case
-from indexer.errors import InvalidCorpusError
+from indexer.errors import EmptyCorpusError, InvalidCorpusError
 from indexer.facets import build_columns, save_columns
 from indexer.generations import new_build_dir, publish
 from indexer.manifest import FORMAT_VERSION, Manifest, library_versions, now_iso, write_manifest
@@ -69,6 +69,14 @@ def build_documents(
     }
 
 
+def _nothing_to_publish(corpus: Path, loaded: LoadResult) -> str:
+    if not loaded.records:
+        return (f"none of the {len(loaded.files)} files in {corpus} is a valid case study; "
+                "nothing was built. Run `impact-search validate` to see why.")
+    return (f"none of the {len(loaded.records)} case studies in {corpus} may be published "
+            "(consent.external is false in every one); nothing was built")
+
+
 def build_index(
     corpus: Path,
     root: Path,
@@ -80,13 +88,16 @@ def build_index(
     """Validate ``corpus`` and publish a new generation under ``root``.
 
     Raises :class:`InvalidCorpusError` (nothing written) when the corpus has problems and
-    ``skip_invalid`` is false.
+    ``skip_invalid`` is false, and :class:`EmptyCorpusError` when no record may be published.
     """
     started = time.perf_counter()
     loaded: LoadResult = load_corpus(corpus)
     if loaded.problems and not skip_invalid:
         raise InvalidCorpusError(loaded.problems)
     valid = publishable(loaded.records)
+    if not valid:
+        # An index of nothing would publish, then answer every search with nothing.
+        raise EmptyCorpusError(_nothing_to_publish(corpus, loaded))
     records = sorted((public_record(r) for r in valid), key=lambda r: r["id"])
     documents = [from_case(r) for r in records]
     build_dir = new_build_dir(root)
@@ -104,7 +115,7 @@ def build_index(
             documents=len(records),
             built_at=now_iso(),
             build_seconds=round(time.perf_counter() - started, 3),
-            parameters=parameters,
+            parameters={**parameters, "corpus": str(corpus.resolve())},
             versions=library_versions(),
             skipped=loaded.skipped,
         )

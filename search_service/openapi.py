@@ -9,6 +9,7 @@ from typing import Any
 
 from indexer.facets import FACETS
 from search_service.engine.browse import MAX_SUGGEST_CHARS
+from search_service.engine.insights import BREAKDOWNS, FIGURES
 from search_service.engine.params import (
     MAX_FACET_VALUES,
     MAX_PER_PAGE,
@@ -118,7 +119,19 @@ _SCHEMAS: dict[str, Any] = {
                                 "text": {"type": "string"}, "name": {"type": "string"},
                                 "role": {"type": "string"},
                                 "organisation": {"type": "string"}}},
-                            "facets": {"type": "object"}}},
+                            "facets": {"type": "object"},
+                            "cards": _ref("CaseCards")}},
+    "CaseCards": {"type": "object", "required": ["alt_text", "hashtag", "downloads"],
+                  "description": "The case's impact cards and the alt text to post with them.",
+                  "properties": {"alt_text": {"type": "string"}, "hashtag": {"type": "string"},
+                                 "downloads": {"type": "array", "items": {
+                                     "type": "object",
+                                     "required": ["format", "name", "url", "media_type"],
+                                     "properties": {"format": {"type": "string"},
+                                                    "name": {"type": "string"},
+                                                    "url": {"type": "string"},
+                                                    "media_type": {"type": "string"},
+                                                    "description": {"type": "string"}}}}}},
     "FacetsResponse": {"type": "object", "required": ["total", "facets"],
                        "properties": {"total": {"type": "integer"}, "facets": _ref("Facets")}},
     "SuggestResponse": {"type": "object", "required": ["q", "suggestions", "did_you_mean"],
@@ -143,6 +156,40 @@ _SCHEMAS: dict[str, Any] = {
         "filters": {"type": "object", "additionalProperties": {
             "type": "array", "items": {"type": "string"}}}}},
 }
+
+# Impact insights (/api/v1/insights): totals and breakdowns of a whole search.
+_COUNT = {"type": "integer", "minimum": 0}
+_AMOUNT = {"type": "number", "minimum": 0}
+_SCHEMAS.update({
+    "Figure": {"type": "object", "required": ["sum", "reported"],
+               "description": "A saving summed over the case studies that report it.",
+               "properties": {"sum": _AMOUNT, "reported": _COUNT}},
+    "Bucket": {"type": "object", "required": ["key", "label", "count", "money_gbp",
+                                              "staff_hours"],
+               "properties": {"key": {"type": "string"}, "label": {"type": "string"},
+                              "count": _COUNT, "money_gbp": _AMOUNT, "staff_hours": _AMOUNT}},
+    "Leader": {"type": "object", "required": ["id", "title", "url", "organisation", "year",
+                                              "value"],
+               "properties": {"id": {"type": "string"}, "title": {"type": "string"},
+                              "url": {"type": "string"}, "organisation": {"type": "string"},
+                              "year": {"type": "integer"}, "value": _AMOUNT}},
+    "InsightsResponse": {
+        "type": "object",
+        "required": ["query", "total", "figures", "breakdowns", "largest", "notices",
+                     "took_ms"],
+        "properties": {
+            "query": {"type": "object"}, "total": _COUNT,
+            "figures": {"type": "object", "required": list(FIGURES),
+                        "properties": {name: _ref("Figure") for name in FIGURES}},
+            "breakdowns": {"type": "object", "required": list(BREAKDOWNS),
+                           "properties": {name: {"type": "array", "items": _ref("Bucket")}
+                                          for name in BREAKDOWNS}},
+            "largest": {"type": "object", "required": list(FIGURES),
+                        "properties": {name: {"type": "array", "items": _ref("Leader")}
+                                       for name in FIGURES}},
+            "notices": {"type": "array", "items": {"type": "string"}},
+            "took_ms": {"type": "number"}}},
+})
 
 _CASE_ID = {"name": "case_id", "in": "path", "required": True,
             "schema": {"type": "string", "maxLength": 200}}
@@ -188,6 +235,15 @@ def openapi_document(allowed: Allowed) -> dict[str, Any]:
             "parameters": [{"name": "q", "in": "query",
                             "schema": {"type": "string", "maxLength": MAX_SUGGEST_CHARS}}],
             "responses": {"200": _json(_ref("SuggestResponse")), **_ERRORS}}},
+        "/api/v1/insights": {"get": {
+            "operationId": "insights",
+            "summary": "Totals and breakdowns of everything a search matches",
+            "description": "Takes a search's parameters (page, per_page and sort are read "
+                           "and ignored): the number of case studies, money and staff hours "
+                           "saved with how many report each, breakdowns by facet and year, "
+                           "and the case studies with the largest figures.",
+            "parameters": search_params,
+            "responses": {"200": _json(_ref("InsightsResponse")), **_ERRORS}}},
         "/api/v1/health": {"get": {
             "operationId": "health", "summary": "Readiness: documents and index generation",
             "responses": {"200": _json(_ref("Health")), **_ERRORS}}},

@@ -215,7 +215,9 @@ def _infer(record: dict[str, Any], origins: dict[str, FieldOrigin], sections: Se
     else:
         sources = [("summary", sections.text("summary")), ("outcome", record.get("outcome", "")),
                    ("story", sections.text("story")), ("challenge", record.get("challenge", "")),
-                   ("body", record.get("body", ""))]
+                   ("body", record.get("body", "")),
+                   ("library's contribution", record.get("lks_contribution", "")),
+                   ("benefit to patients", record.get("patient_benefit", ""))]
         found = inference.summary(sources)
         if found:
             record["summary"], rule = found
