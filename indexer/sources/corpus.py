@@ -126,7 +126,9 @@ def _schema_problems(name: str, record: Any, vocab: Vocabularies) -> list[Proble
             where = ".".join([*map(str, error.path), *missing]) if missing else where
         vocabulary = _VOCAB_FIELDS.get(str(error.path[0])) if error.path else None
         problems.append(Problem(name, where, schema_reason(error, vocab.tables, vocabulary)))
-    return problems
+    # A value can fail the same rule in two branches of the schema (a hand-written record's
+    # region is checked against all region keys, then against the source keys): say it once.
+    return list(dict.fromkeys(problems))
 
 
 def _semantic_problems(name: str, stem: str, record: Record) -> list[Problem]:
@@ -193,7 +195,7 @@ def corpus_files(path: Path) -> list[Path]:
     return files
 
 
-_CORPUS_DATA = {"schema.json", "vocabularies.json", "precedents.json"}
+_CORPUS_DATA = {"schema.json", "vocabularies.json", "precedents.json", "organisations.json"}
 
 
 def _json_folders(path: Path) -> list[Path]:
