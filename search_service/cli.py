@@ -154,6 +154,55 @@ def _write_problem(error: OSError, index_dir: Path) -> str:
         return (f"{where}. Make the folder writable by this account, or pass --index with "
                 "a folder that is; the live index is unchanged.")
     return f"{where}. Nothing was published; the live index is unchanged."
+@main.command("import")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--listing", type=click.Path(path_type=Path, dir_okay=False), default=None,
+              help="The national listing (CSV, JSON or XLSX): one row of metadata per document.")
+@click.option("--out", type=click.Path(path_type=Path, file_okay=False), default=Path("imported"),
+              show_default=True, help="Folder of imported records (never the bundled sample).")
+@click.option("--report", "report_path", type=click.Path(path_type=Path, dir_okay=False),
+              default=None, help="Write the report as CSV here, and as HTML beside it.")
+@click.option("--published", is_flag=True,
+              help="Mark the records as published (consent.external): the listing is public.")
+@click.option("--names-consented", is_flag=True,
+              help="The people quoted agreed to be named (consent.named).")
+@click.option("--workers", type=click.IntRange(1, 16), default=None,
+              help="Processes reading documents. Default: up to 2.")
+@click.option("--quiet", is_flag=True, help="No progress bar.")
+def import_(paths: tuple[Path, ...], listing: Path | None, out: Path, report_path: Path | None,
+            published: bool, names_consented: bool, workers: int | None, quiet: bool) -> None:
+    """Import Word, PDF, web and text documents (files or folders) as case study records.
+
+    Then `impact-search index --corpus OUT` indexes them. A file that cannot be read is
+    reported with what to do, and the rest carry on.
+    """
+    from tqdm import tqdm
+
+    from indexer.sources.importer import ImportProblem, import_paths, write_report
+    from indexer.sources.importer.run import discover
+
+    for path in (*paths, *([listing] if listing else [])):
+        if not path.exists():
+            raise click.ClickException(f"{path} does not exist; check the path")
+    total = len(discover(paths, skip={listing} if listing else None))
+    with tqdm(total=total, desc="importing", unit="file", disable=quiet, leave=False) as bar:
+        try:
+            summary = import_paths(paths, out=out, listing=listing, published=published,
+                                   names_consented=names_consented, workers=workers,
+                                   progress=lambda _: bar.update())
+        except ImportProblem as exc:
+            raise click.ClickException(f"{exc}; nothing was imported") from None
+    for warning in summary.warnings:
+        click.echo(f"warning: {warning}", err=True)
+    for result in summary.results:
+        if result.status == "error":
+            click.echo(f"{result.source}: {result.error}", err=True)
+    if report_path is not None:
+        csv_path, html_path = write_report(summary, report_path)
+        click.echo(f"Report: {csv_path} and {html_path}")
+    click.echo(summary.line())
+    if summary.count("error"):
+        sys.exit(1)
 
 
 def _usable_index(index_dir: Path) -> bool:

@@ -28,6 +28,7 @@ import jsonschema
 
 from indexer.errors import EmptyCorpusError
 from indexer.paths import corpus_dir
+from indexer.sources.names import withhold
 from indexer.sources.wording import json_reason, schema_reason, unknown_fields
 
 __all__ = [
@@ -40,7 +41,7 @@ __all__ = [
     "publishable",
     "corpus_hash",
     "corpus_files",
-    "organisation_key", "slug", "excerpt"]
+    "organisation_key", "slug", "excerpt", "record_problems"]
 
 Record = dict[str, Any]
 
@@ -144,7 +145,9 @@ def _schema_problems(name: str, record: Any, vocab: Vocabularies) -> list[Proble
             where = ".".join([*map(str, error.path), *missing]) if missing else where
         vocabulary = _VOCAB_FIELDS.get(str(error.path[0])) if error.path else None
         problems.append(Problem(name, where, schema_reason(error, vocab.tables, vocabulary)))
-    return problems
+    # A value can fail the same rule in two branches of the schema (a hand-written record's
+    # region is checked against all region keys, then against the source keys): say it once.
+    return list(dict.fromkeys(problems))
 
 
 def _semantic_problems(name: str, stem: str, record: Record) -> list[Problem]:
@@ -201,6 +204,12 @@ def _surrogate_problems(name: str, value: Any, where: str = "") -> list[Problem]
             problems += _surrogate_problems(name, key, path)
         problems += _surrogate_problems(name, child, path)
     return problems
+def record_problems(record: Record, name: str | None = None) -> list[Problem]:
+    """Every problem the loader would report for ``record`` saved as ``{id}.json``."""
+    stem = str(record.get("id", ""))
+    name = name or f"{stem}.json"
+    problems = _schema_problems(name, record, load_vocabularies())
+    return problems + _semantic_problems(name, stem, record)
 
 
 def _read_record(path: Path) -> tuple[Any, Problem | None]:
@@ -256,7 +265,7 @@ def corpus_files(path: Path) -> list[Path]:
     return files
 
 
-_CORPUS_DATA = {"schema.json", "vocabularies.json", "precedents.json"}
+_CORPUS_DATA = {"schema.json", "vocabularies.json", "precedents.json", "organisations.json"}
 
 
 def _json_folders(path: Path) -> list[Path]:
@@ -313,13 +322,23 @@ def publishable(records: Iterable[Record]) -> list[Record]:
 
 
 def public_record(record: Record) -> Record:
-    """The record as the public may see it: no consent flags, no name without consent."""
-    public = {k: v for k, v in record.items() if k != "consent"}
+    """The record as the public may see it: no consent flags, no name without consent.
+
+    Without consent the quoted person's name is also withheld from every text field, where an
+    imported document's prose can repeat it. An import's provenance stays in the corpus.
+    """
+    public = {k: v for k, v in record.items() if k not in ("consent", "provenance")}
     quote = record.get("quote")
     if quote is not None:
         public["quote"] = {k: v for k, v in quote.items() if k != "name"}
         if record["consent"]["named"] is True and "name" in quote:
             public["quote"]["name"] = quote["name"]
+        elif "name" in quote:
+            for key, value in public.items():
+                if isinstance(value, str) and key != "id":
+                    public[key] = withhold(value, [quote["name"]])
+            public["quote"] = {k: withhold(v, [quote["name"]])
+                               for k, v in public["quote"].items()}
     return public
 
 

@@ -98,7 +98,7 @@ def _enum_reason(error: ValidationError, field: str | None,
         # the 11 source keys of the national database. Say which ones.
         label = tables.get("region_facets", {}).get(value)
         if label is not None:
-            keys = [key for key, name in table.items() if name == label]
+            keys = [key for key, name in table.items() if name == label and key != value]
             return (f"{_shown(value)} is the search's name for the {label} region; in a record, "
                     f"write one of its source region keys: {', '.join(keys)}")
     reason = f"unknown key {_shown(value)}; use one of: {', '.join(table)}"

@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from indexer.facets import FACETS, FacetColumns
+from indexer.facets import FACETS, NOT_STATED_LABEL, FacetColumns
 from search_service.engine.correction import FEW, Correction, corrected_text, did_you_mean
 from search_service.engine.live import Generation
 from search_service.engine.params import Filters, SearchParams
@@ -89,13 +89,15 @@ def hit_fields(record: dict[str, Any], columns: FacetColumns, ordinal: int) -> d
         return [{"key": k, "label": columns.label(facet, k)} for k in keys]
 
     return {
-        "impact_types": many("impact_type", record["impact_types"]),
+        "impact_types": many("impact_type", record.get("impact_types", [])),
         "region": one("region"),
         "sector": one("sector"),
         "group_impacted": one("group_impacted"),
-        "service_types": many("service_type", record["service_types"]),
-        "organisation": {**one("organisation"), "label": record["organisation"]},
-        "year": int(record["submitted_date"][:4]),
+        "service_types": many("service_type", record.get("service_types", [])),
+        "organisation": {**one("organisation"),
+                         "label": record.get("organisation", NOT_STATED_LABEL)},
+        # An imported record may have no date: no year then.
+        "year": int(record["submitted_date"][:4]) if "submitted_date" in record else None,
     }
 
 
