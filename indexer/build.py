@@ -7,6 +7,8 @@ last, ``manifest.json``.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import shutil
 import time
 from collections.abc import Callable, Sequence
@@ -32,9 +34,10 @@ from indexer.sources.corpus import (
 from indexer.store import write_store
 from indexer.suggest import build_suggestions
 
-__all__ = [ "BuildReport", "build_index", "build_documents"]
+__all__ = ["BuildReport", "build_index", "build_generation", "build_documents", "records_hash"]
 
 Progress = Callable[[int], None]
+Record = dict[str, Any]
 
 
 @dataclass
@@ -86,27 +89,60 @@ def build_index(
     loaded: LoadResult = load_corpus(corpus)
     if loaded.problems and not skip_invalid:
         raise InvalidCorpusError(loaded.problems)
-    valid = publishable(loaded.records)
-    records = sorted((public_record(r) for r in valid), key=lambda r: r["id"])
-    documents = [from_case(r) for r in records]
+    report = build_generation(loaded.records, root, corpus_sha256=corpus_hash(loaded.files),
+                              skipped=loaded.skipped, procs=procs,
+                              progress_factory=progress_factory, started=started)
+    report.problems = loaded.problems
+    return report
+
+
+def records_hash(records: Sequence[Record]) -> str:
+    """SHA-256 of records given as data, in id order (the manifest's ``corpus_sha256``)."""
+    digest = hashlib.sha256()
+    for record in sorted(records, key=lambda r: r["id"]):
+        digest.update(json.dumps(record, sort_keys=True, ensure_ascii=False).encode() + b"\0")
+    return digest.hexdigest()
+
+
+def build_generation(
+    records: Sequence[Record],
+    root: Path,
+    *,
+    corpus_sha256: str | None = None,
+    source: dict[str, Any] | None = None,
+    skipped: Sequence[str] = (),
+    procs: int = 1,
+    progress_factory: Callable[[int], Progress] | None = None,
+    started: float | None = None,
+) -> BuildReport:
+    """Publish a new generation of valid ``records`` under ``root``.
+
+    Consent is applied here for every caller (a folder, the workflow database): records
+    without ``consent.external`` are withheld and unconsented names removed.
+    """
+    started = time.perf_counter() if started is None else started
+    valid = publishable(records)
+    public = sorted((public_record(r) for r in valid), key=lambda r: r["id"])
+    documents = [from_case(r) for r in public]
     build_dir = new_build_dir(root)
     try:
         progress = progress_factory(2 * len(documents)) if progress_factory else None
         parameters = build_documents(build_dir, documents, procs=procs, progress=progress)
-        write_store(build_dir, records)
+        write_store(build_dir, public)
         vocab = load_vocabularies()
-        save_columns(build_dir, build_columns(records, vocab))
-        build_suggestions(build_dir, records, vocab)
+        save_columns(build_dir, build_columns(public, vocab))
+        build_suggestions(build_dir, public, vocab)
         manifest = Manifest(
             format_version=FORMAT_VERSION,
             kind="cases",
-            corpus_sha256=corpus_hash(loaded.files),
-            documents=len(records),
+            corpus_sha256=corpus_sha256 or records_hash(records),
+            documents=len(public),
             built_at=now_iso(),
             build_seconds=round(time.perf_counter() - started, 3),
             parameters=parameters,
             versions=library_versions(),
-            skipped=loaded.skipped,
+            skipped=list(skipped),
+            source=dict(source or {}),
         )
         write_manifest(build_dir, manifest)
         generation = publish(root, build_dir)
@@ -115,11 +151,9 @@ def build_index(
         raise
     return BuildReport(
         generation=generation,
-        documents=len(records),
+        documents=len(public),
         seconds=time.perf_counter() - started,
         bytes_on_disk=_size(generation),
-        skipped=loaded.skipped,
-        withheld=len(loaded.records) - len(valid),
-        problems=loaded.problems,
+        skipped=list(skipped),
+        withheld=len(records) - len(valid),
     )
-

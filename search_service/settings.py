@@ -54,5 +54,38 @@ SETTINGS += (
 )
 
 
+# The submission workflow (search_service/workflow): see "Submitting and reviewing" in the README.
+SETTINGS += (
+    Setting("SECRET_KEY", None, "Signs the session cookie. Default: a random key kept in "
+            "secret_key in the instance folder. Several nodes must share one: set it."),
+    Setting("DATABASE_URL", None, "SQLAlchemy URL of the workflow database; default: SQLite in "
+            "the instance folder (migrated and seeded automatically). PostgreSQL: "
+            "postgresql+psycopg://user:password@host/dbname, then `impact-search db upgrade`."),
+    Setting("DATABASE_POLL_SECONDS", 2.0, "How often (at most, on a request) a node compares "
+            "the database's published revision with its index, so every node follows "
+            "publications made on any node."),
+    Setting("PUBLISH_DEBOUNCE_SECONDS", 2.0, "Publications within this many seconds of each "
+            "other are built into one index generation."),
+    Setting("REVIEWERS_REQUIRED", 1, "How many reviewers must accept a case study before it is "
+            "published (a submitter never reviews their own)."),
+    Setting("SIGNIN_DOMAINS", "nhs.net nhs.uk", "Email domains that may sign in (space-"
+            "separated; subdomains included). Users added with `impact-search users add` may "
+            "sign in from any domain."),
+    Setting("SIGNIN_LINK_MINUTES", 30, "Minutes a sign-in link works (once)."),
+    Setting("SESSION_HOURS", 12, "Hours a sign-in lasts."),
+    Setting("SMTP_HOST", "", "Mail server for sign-in links. Empty (development): the link is "
+            "printed to the console instead of sent."),
+    Setting("SMTP_PORT", 25, "Mail server port (587 with SMTP_STARTTLS)."),
+    Setting("SMTP_USERNAME", "", "Mail server login, if it needs one."),
+    Setting("SMTP_PASSWORD", "", "Mail server password, if it needs one."),
+    Setting("SMTP_STARTTLS", False, "Upgrade the mail connection with STARTTLS."),
+    Setting("MAIL_FROM", "impact-search@localhost", "From address of sign-in emails."),
+    Setting("UPLOAD_MAX_BYTES", 10 * 1024 * 1024, "Largest .docx or .pdf a submitter may "
+            "upload to fill in the form (the file is read, never stored or served)."),
+    Setting("RATELIMIT_SIGNIN", "10/minute;30/hour", "Sign-in budget per client address "
+            "(asking for a link and using one)."),
+)
+
+
 def defaults() -> dict[str, Any]:
     return {s.name: s.default for s in SETTINGS}

@@ -27,6 +27,7 @@ __all__ = [
     "LoadResult",
     "Vocabularies",
     "load_corpus",
+    "validate_record",
     "load_vocabularies",
     "public_record",
     "publishable",
@@ -37,6 +38,7 @@ __all__ = [
 Record = dict[str, Any]
 
 SUMMARY_MAX_WORDS = 60
+REQUIRED_MISSING = "required field is missing"
 _VOCAB_FIELDS = {
     # record field -> vocabulary name, for fields that hold vocabulary keys
     "impact_types": "impact_types",
@@ -124,7 +126,7 @@ def _schema_problems(name: str, record: Any, vocab: Vocabularies) -> list[Proble
         elif error.validator == "required":
             missing = re.findall(r"'([^']+)' is a required property", error.message)
             where = ".".join([*map(str, error.path), *missing]) if missing else where
-            reason = "required field is missing"
+            reason = REQUIRED_MISSING
         elif error.validator == "additionalProperties":
             reason = f"{error.message}; remove it or check its spelling"
         else:
@@ -155,6 +157,21 @@ def _semantic_problems(name: str, stem: str, record: Record) -> list[Problem]:
         problems.append(
             Problem(name, "summary", f"{words} words; shorten it to {SUMMARY_MAX_WORDS} or fewer")
         )
+    return problems
+
+
+def validate_record(record: Any, name: str = "record", *, partial: bool = False) -> list[Problem]:
+    """Every problem of one record given as data (a submission, not a file).
+
+    ``partial``: a draft, so missing required fields are not problems yet; the values that
+    are there are checked against the same schema and vocabularies.
+    """
+    problems = _schema_problems(name, record, load_vocabularies())
+    if partial:
+        problems = [p for p in problems if p.reason != REQUIRED_MISSING]
+    if isinstance(record, dict):
+        stem = record.get("id") if isinstance(record.get("id"), str) else ""
+        problems += _semantic_problems(name, str(stem), record)
     return problems
 
 
