@@ -73,6 +73,8 @@ SETTINGS += (
             "sign in from any domain."),
     Setting("SIGNIN_LINK_MINUTES", 30, "Minutes a sign-in link works (once)."),
     Setting("SESSION_HOURS", 12, "Hours a sign-in lasts."),
+    Setting("SESSION_COOKIE_SECURE", True, "Send the sign-in cookie over HTTPS only (browsers "
+            "also accept it from http://localhost). Set false only for plain-HTTP testing."),
     Setting("SMTP_HOST", "", "Mail server for sign-in links. Empty (development): the link is "
             "printed to the console instead of sent."),
     Setting("SMTP_PORT", 25, "Mail server port (587 with SMTP_STARTTLS)."),
