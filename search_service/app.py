@@ -12,7 +12,7 @@ from typing import Any
 from flask import Flask
 
 from indexer.paths import web_dir
-from search_service import api, errors, pages, production, widget
+from search_service import api, errors, pages, production, widget, workflow
 from search_service.engine.live import LiveIndex
 from search_service.settings import defaults
 
@@ -40,4 +40,5 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     api.init_app(app)
     pages.init_app(app)
     widget.init_app(app)
+    workflow.init_app(app)
     return app

@@ -11,10 +11,13 @@ import logging
 from collections.abc import Callable
 
 from flask import Flask, Response, current_app, jsonify, request
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 
 from indexer.errors import IndexProblem
 from search_service.engine.errors import NotFound, ParameterError, QueryError
+from search_service.workflow.errors import WorkflowError
 
 __all__ = ["init_app", "error_status", "HtmlRenderer"]
 
@@ -31,6 +34,12 @@ def error_status(error: BaseException) -> tuple[int, str]:
         return 404, str(error)
     if isinstance(error, IndexProblem):
         return 503, f"The search index is not available: {error}"
+    if isinstance(error, WorkflowError):
+        return error.status, str(error)
+    if isinstance(error, (StaleDataError, IntegrityError)):
+        # Two writers raced past the version check (or two reviewers' decisions collided).
+        return 409, ("Someone else changed this at the same moment, and their change was "
+                     "saved first. Reload, check, and try again.")
     if isinstance(error, HTTPException):
         code = error.code or 500
         messages = {
@@ -55,7 +64,10 @@ def handle(error: Exception) -> Response:
     if renderer is not None and not wants_json():
         response = renderer(status, message)
     else:
-        response = jsonify({"ok": False, "status": status, "error": message})
+        body = {"ok": False, "status": status, "error": message}
+        if isinstance(error, WorkflowError) and error.problems:
+            body["problems"] = [{"field": f, "reason": r} for f, r in error.problems]
+        response = jsonify(body)
     response.status_code = status
     if isinstance(error, HTTPException) and status == 405 and error.get_response().allow:
         response.headers["Allow"] = ", ".join(sorted(error.get_response().allow))

@@ -109,6 +109,14 @@ class User(Base):
     def can(self, role: Role) -> bool:
         return self.active and self.role_enum.rank >= role.rank
 
+    @property
+    def can_review(self) -> bool:
+        return self.can(Role.REVIEWER)
+
+    @property
+    def can_admin(self) -> bool:
+        return self.can(Role.ADMIN)
+
 
 class LoginToken(Base):
     """A one-time sign-in link: only its SHA-256 is stored."""

@@ -1,0 +1,51 @@
+"""What every workflow page blueprint shares: CSRF on every form, ``no-store`` (the pages
+show unpublished work), a sign-in redirect instead of a 401 page, and small form helpers."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, Response, make_response, redirect, render_template, request, url_for
+
+from search_service.workflow import auth
+from search_service.workflow.errors import InvalidSubmission, NotSignedIn
+
+__all__ = ["page_blueprint", "render", "form_version", "safe_next", "problems_by_field"]
+
+
+def _private(response: Response) -> Response:
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _to_sign_in(_error: NotSignedIn) -> Response:
+    target = request.full_path if request.method == "GET" else request.path
+    return redirect(url_for("account.sign_in", next=target.rstrip("?")))  # type: ignore[return-value]
+
+
+def page_blueprint(name: str, import_name: str) -> Blueprint:
+    bp = Blueprint(name, import_name)
+    bp.before_request(auth.check_csrf)
+    bp.after_request(_private)
+    bp.register_error_handler(NotSignedIn, _to_sign_in)
+    return bp
+
+
+def render(template: str, status: int = 200, **context: Any) -> Response:
+    return make_response(render_template(template, **context), status)
+
+
+def form_version() -> int | None:
+    raw = request.form.get("version", "")
+    return int(raw) if raw.isdigit() else None
+
+
+def safe_next(value: str | None, default: str) -> str:
+    """Only a path on this site: never another site (an open redirect)."""
+    if value and value.startswith("/") and not value.startswith("//") and "\\" not in value:
+        return value
+    return default
+
+
+def problems_by_field(error: InvalidSubmission) -> dict[str, str]:
+    return {field: reason for field, reason in error.problems}
