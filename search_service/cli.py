@@ -249,6 +249,16 @@ def similar(case_id: str | None, text: str | None, index_dir: Path | None, k: in
         click.echo(f"{hit.score:.3f}  {hit.id}  {hit.title}\n       shared words: {words}")
 
 
+def _add_workflow_commands() -> None:
+    from search_service.workflow.commands import COMMANDS
+
+    for command in COMMANDS:
+        main.add_command(command)
+
+
+_add_workflow_commands()
+
+
 @main.command("eval")
 @click.option("--beir", "beir_dir", required=True, type=click.Path(path_type=Path),
               help="A BEIR-format folder: corpus.jsonl, queries.jsonl, qrels/<split>.tsv.")

@@ -12,17 +12,26 @@ import datetime as dt
 from typing import Any
 
 from flask import Blueprint, Flask, Response, current_app, jsonify, request
+from flask import session as cookie_session
 
 from search_service.workflow import reviews, submissions
-from search_service.workflow.auth import check_csrf, require_user
+from search_service.workflow.auth import UNSAFE, bearer_token, check_csrf, require_user
 from search_service.workflow.db import get_db
-from search_service.workflow.errors import InvalidSubmission, PreconditionRequired
+from search_service.workflow.errors import InvalidSubmission, NotSignedIn, PreconditionRequired
 from search_service.workflow.models import PUBLIC_STATES, Role, Submission, User
 
 __all__ = ["bp", "init_app", "submission_json"]
 
 bp = Blueprint("workflow_api", __name__, url_prefix="/api/v1")
-bp.before_request(check_csrf)
+
+
+@bp.before_request
+def _guard() -> None:
+    # Who first (401 for nobody), then CSRF for changes that rely on the session cookie.
+    if request.method in UNSAFE and bearer_token() is None:
+        if "user_id" not in cookie_session:
+            raise NotSignedIn()
+        check_csrf()
 
 
 def _when(value: dt.datetime | None) -> str | None:

@@ -22,8 +22,8 @@ from search_service.workflow.db import get_db
 from search_service.workflow.errors import Forbidden, NotSignedIn, WorkflowError
 from search_service.workflow.models import Role, User
 
-__all__ = ["current_user", "require_user", "csrf_token", "check_csrf", "sign_in", "sign_out",
-           "CsrfRefused", "init_app"]
+__all__ = ["bearer_token", "current_user", "require_user", "csrf_token", "check_csrf",
+           "sign_in", "sign_out", "CsrfRefused", "init_app"]
 
 UNSAFE = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
@@ -36,7 +36,7 @@ class CsrfRefused(WorkflowError):
                          "reload the page and try again.")
 
 
-def _bearer() -> str | None:
+def bearer_token() -> str | None:
     header = request.headers.get("Authorization", "")
     scheme, _, token = header.partition(" ")
     return token.strip() if scheme.lower() == "bearer" and token.strip() else None
@@ -48,7 +48,7 @@ def current_user() -> User | None:
         user: User | None = g.workflow_user
         return user
     user = None
-    token = _bearer()
+    token = bearer_token()
     if token is not None:
         user = accounts.user_for_token(get_db(), token)  # raises NotSignedIn if not valid
         get_db().commit()  # last_used_at
@@ -84,7 +84,7 @@ def csrf_token() -> str:
 def check_csrf() -> None:
     """A blueprint's ``before_request``: refuse an unsafe request without the session's
     token, unless it is authenticated by a bearer token."""
-    if request.method not in UNSAFE or _bearer() is not None:
+    if request.method not in UNSAFE or bearer_token() is not None:
         return
     sent = request.form.get("csrf_token") or request.headers.get("X-CSRF-Token") or ""
     expected = session.get("csrf")
@@ -113,7 +113,7 @@ def init_app(app: Flask) -> None:
 
 def _user_for_templates() -> User | None:
     # The header asks on every page; a broken database must not break the search pages.
-    if "user_id" not in session and _bearer() is None:
+    if "user_id" not in session and bearer_token() is None:
         return None
     try:
         return current_user()

@@ -50,7 +50,8 @@ Record = dict[str, Any]
 
 
 def get(session: Session, submission_id: int) -> Submission:
-    found = session.get(Submission, submission_id)
+    # Ids are 32-bit in every database; a larger number is simply not one of ours.
+    found = session.get(Submission, submission_id) if 0 < submission_id < 2**31 else None
     if found is None:
         raise NotFound(f"There is no submission {submission_id}.")
     return found
