@@ -166,6 +166,14 @@ class Publisher:
                      report.documents, report.generation.name)
             return True
 
+    def wait_idle(self, timeout: float = 60.0) -> bool:
+        """Wait for the builder thread to finish (tests, shutdown); False on timeout."""
+        thread = self._thread
+        if thread is not None:
+            thread.join(timeout)
+            return not thread.is_alive()
+        return True
+
     def status(self) -> dict[str, Any]:
         return {"builds": self.builds, "building": bool(self._thread and
                                                          self._thread.is_alive()),
