@@ -63,8 +63,8 @@ def mine(session: Session, user: User) -> list[Submission]:
 
 
 def check_readable(submission: Submission, user: User) -> None:
-    """Owners read their own; reviewers read anything past the draft stage."""
-    if submission.owner_id == user.id:
+    """Owners read their own; reviewers anything past the draft stage; admins everything."""
+    if submission.owner_id == user.id or user.can(Role.ADMIN):
         return
     if user.can(Role.REVIEWER) and submission.state != State.DRAFT.value:
         return

@@ -5,7 +5,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, Response, make_response, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 
 from search_service.workflow import auth
 from search_service.workflow.errors import InvalidSubmission, NotSignedIn
@@ -23,9 +32,21 @@ def _to_sign_in(_error: NotSignedIn) -> Response:
     return redirect(url_for("account.sign_in", next=target.rstrip("?")))  # type: ignore[return-value]
 
 
+# Forms that work before anyone is signed in (asking for a link, using it).
+ANONYMOUS_FORMS = frozenset({"account.request_link", "account.redeem", "account.sign_out"})
+
+
+def _guard() -> None:
+    # Who first (a sign-in page for nobody), then the CSRF token of every form.
+    if (request.method in auth.UNSAFE and request.endpoint not in ANONYMOUS_FORMS
+            and "user_id" not in session):
+        raise NotSignedIn()
+    auth.check_csrf()
+
+
 def page_blueprint(name: str, import_name: str) -> Blueprint:
     bp = Blueprint(name, import_name)
-    bp.before_request(auth.check_csrf)
+    bp.before_request(_guard)
     bp.after_request(_private)
     bp.register_error_handler(NotSignedIn, _to_sign_in)
     return bp
