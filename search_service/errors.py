@@ -11,7 +11,7 @@ import logging
 from collections.abc import Callable
 
 from flask import Flask, Response, current_app, jsonify, request
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 
@@ -36,6 +36,9 @@ def error_status(error: BaseException) -> tuple[int, str]:
         return 503, f"The search index is not available: {error}"
     if isinstance(error, WorkflowError):
         return error.status, str(error)
+    if isinstance(error, OperationalError):
+        return 503, ("The workflow database cannot be reached just now; nothing was changed. "
+                     "Try again in a minute.")
     if isinstance(error, (StaleDataError, IntegrityError)):
         # Two writers raced past the version check (or two reviewers' decisions collided).
         return 409, ("Someone else changed this at the same moment, and their change was "
@@ -58,7 +61,10 @@ def wants_json() -> bool:
 
 def handle(error: Exception) -> Response:
     status, message = error_status(error)
-    if status >= 500 and not isinstance(error, IndexProblem):
+    if isinstance(error, OperationalError):
+        log.warning("workflow database unreachable on %s %s: %s", request.method,
+                    request.url_rule, error.orig)
+    elif status >= 500 and not isinstance(error, IndexProblem):
         log.exception("unhandled error on %s %s", request.method, request.path)
     renderer: HtmlRenderer | None = current_app.extensions.get("html_error_renderer")
     if renderer is not None and not wants_json():
