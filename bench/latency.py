@@ -85,8 +85,7 @@ def run_latency(index_dir: Path, rounds: int = 10, warmup: int = 50) -> dict[str
     live = LiveIndex(index_dir)
     generation = live.current()
     try:
-        organisations = generation.columns.keys["organisation"]
-        mix = [SearchParams.from_args(a, organisations) for a in load_mix()]
+        mix = [SearchParams.from_args(a, generation.columns.keys) for a in load_mix()]
         ids = _case_ids(generation, 40)
         texts = drafts(20)
         return {

@@ -39,8 +39,7 @@ __all__ = [
     "default_pipeline",
     "analyze",
     "normalise_word",
-    "tokenize",
-]
+    "tokenize", "load_synonyms"]
 
 # Money first (so "£12,000" stays whole), then numbers with internal separators ("24/7",
 # "3.5", "12,000"), then words that may carry "&" ("A&E", "R&D"), apostrophes, or a hyphen

@@ -19,7 +19,7 @@ import numpy as np
 
 from indexer.sources.corpus import Vocabularies, organisation_key
 
-__all__ = ["FacetSpec", "FACETS", "FacetColumns", "build_columns", "load_columns"]
+__all__ = ["FacetSpec", "FACETS", "FacetColumns", "build_columns", "load_columns", "save_columns"]
 
 Record = dict[str, Any]
 
@@ -68,6 +68,11 @@ class FacetColumns:
 
     def index_of(self, facet: str) -> dict[str, int]:
         return {k: i for i, k in enumerate(self.keys[facet])}
+
+    def label(self, facet: str, key: str) -> str:
+        """The label of ``key`` in ``facet`` (the key itself if the facet does not know it)."""
+        index = self.index_of(facet).get(key)
+        return key if index is None else self.labels[facet][index]
 
 
 def _has_savings(record: Record) -> bool:

@@ -31,8 +31,8 @@ from pathlib import Path
 
 from indexer.errors import DamagedGenerationError
 
-__all__ = ["live_generation", "generations", "new_build_dir", "publish", "read_current",
-           "verify", "CHECKSUMS"]
+__all__ = ["generations", "new_build_dir", "publish", "read_current",
+           "verify", "CHECKSUMS", "fsync_tree", "write_checksums"]
 
 CURRENT = "CURRENT"
 CHECKSUMS = "checksums.sha256"
@@ -103,11 +103,6 @@ def read_current(root: Path) -> str | None:
     except FileNotFoundError:
         return None
     return name or None
-
-
-def live_generation(root: Path) -> Path | None:
-    name = read_current(root)
-    return root / name if name else None
 
 
 def generations(root: Path) -> list[Path]:

@@ -18,7 +18,7 @@ from typing import Any
 from indexer.errors import IndexFormatError, IndexMissingError
 
 __all__ = ["FORMAT_VERSION", "Manifest",
-           "read_manifest", "write_manifest", "library_versions"]
+           "read_manifest", "write_manifest", "library_versions", "now_iso"]
 
 # 2: did-you-mean words moved out of Whoosh into similarity/words.json
 FORMAT_VERSION = 2

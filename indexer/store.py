@@ -56,8 +56,5 @@ class RecordStore:
         ))
         return [json.loads(rows[int(o)]) for o in ordinals]
 
-    def all(self) -> list[Record]:
-        return [json.loads(j) for (j,) in self._db.execute("SELECT json FROM records ORDER BY ord")]
-
     def close(self) -> None:
         self._db.close()

@@ -34,19 +34,19 @@ def _k(default: int = 5) -> int:
 @bp.get("/search")
 def search_view() -> Response:
     generation = get_generation()
-    params = SearchParams.from_args(_args(), generation.columns.keys["organisation"])
+    params = SearchParams.from_args(_args(), generation.columns.keys)
     return jsonify(search.search(generation, params).to_json())
 
 
 @bp.get("/cases/<case_id>")
 def case_view(case_id: str) -> Response:
-    return jsonify(browse.get_case(get_generation(), case_id))
+    return jsonify(browse.lookup(get_generation(), case_id).to_json())
 
 
 @bp.get("/cases/<case_id>/similar")
 def case_similar_view(case_id: str) -> Response:
     generation = get_generation()
-    filters = Filters.from_args(_args(), generation.columns.keys["organisation"])
+    filters = Filters.from_args(_args(), generation.columns.keys)
     return jsonify(similar.similar_to_case(generation, case_id, _k(), filters).to_json())
 
 
@@ -59,7 +59,7 @@ def draft_similar_view() -> Response:
     if not isinstance(k, int) or isinstance(k, bool):
         raise ParameterError("k", "must be a whole number")
     generation = get_generation()
-    filters = Filters.from_json(body.get("filters"), generation.columns.keys["organisation"])
+    filters = Filters.from_json(body.get("filters"), generation.columns.keys)
     text = body.get("text")
     if not isinstance(text, str):
         raise ParameterError("text", "must be a string: the draft's title and a few sentences")
@@ -68,12 +68,12 @@ def draft_similar_view() -> Response:
 
 @bp.get("/facets")
 def facets_view() -> Response:
-    return jsonify(browse.facet_overview(get_generation()))
+    return jsonify(browse.facet_overview(get_generation()).to_json())
 
 
 @bp.get("/suggest")
 def suggest_view() -> Response:
-    return jsonify(browse.suggest(get_generation(), request.args.get("q", "")))
+    return jsonify(browse.suggest(get_generation(), request.args.get("q", "")).to_json())
 
 
 @bp.get("/health")
@@ -95,7 +95,7 @@ def health_view() -> Response:
 
 @bp.get("/openapi.json")
 def openapi_view() -> Response:
-    return jsonify(openapi_document())
+    return jsonify(openapi_document(get_generation().columns.keys))
 
 
 def init_app(app: Flask) -> None:

@@ -25,7 +25,7 @@ from indexer.manifest import read_manifest
 from indexer.paths import corpus_dir
 from indexer.sources.corpus import load_corpus
 
-DEFAULT_INSTANCE = Path("instance")
+__all__ = ["main", "default_index_dir"]
 
 
 def default_index_dir() -> Path:
@@ -33,10 +33,15 @@ def default_index_dir() -> Path:
     env = os.environ.get("IMPACT_SEARCH_INDEX_DIR")
     if env:
         return Path(env)
-    from search_service import create_app  # the instance folder is Flask's to decide
+    # Where Flask puts this app's instance folder (beside the package in a checkout, under
+    # sys.prefix/var when installed), found without building the app; a test checks it
+    # agrees with create_app().
+    from flask.sansio.scaffold import find_package
 
-    app = create_app()
-    return Path(app.config["INDEX_DIR"])
+    prefix, package_path = find_package("search_service")
+    if prefix is None:
+        return Path(package_path) / "instance" / "index"
+    return Path(prefix) / "var" / "search_service-instance" / "index"
 
 
 def _index_option(func: Callable[..., Any]) -> Callable[..., Any]:
@@ -206,7 +211,8 @@ def search(query: str, index_dir: Path | None, as_json: bool, per_page: int) -> 
 
     generation = _generation(index_dir)
     try:
-        params = SearchParams.from_args({"q": [query], "per_page": [str(per_page)]})
+        params = SearchParams.from_args({"q": [query], "per_page": [str(per_page)]},
+                                        generation.columns.keys)
         page = run_search(generation, params)
     except (ParameterError, QueryError) as exc:
         raise click.ClickException(str(exc)) from None

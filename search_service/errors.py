@@ -19,7 +19,7 @@ from indexer.errors import IndexProblem
 from search_service.engine.errors import NotFound, ParameterError, QueryError
 from search_service.workflow.errors import WorkflowError
 
-__all__ = ["init_app", "error_status", "HtmlRenderer"]
+__all__ = ["init_app", "error_status", "HtmlRenderer", "handle", "wants_json"]
 
 log = logging.getLogger("impact_search.errors")
 

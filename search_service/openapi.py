@@ -8,8 +8,17 @@ from __future__ import annotations
 from typing import Any
 
 from indexer.facets import FACETS
-from indexer.sources.corpus import load_vocabularies
-from search_service.engine.params import MAX_PER_PAGE, SORTS
+from search_service.engine.browse import MAX_SUGGEST_CHARS
+from search_service.engine.params import (
+    MAX_FACET_VALUES,
+    MAX_PER_PAGE,
+    MAX_RESULTS,
+    SORTS,
+    YEAR_RANGE,
+    Allowed,
+)
+from search_service.engine.query import MAX_QUERY_CHARS
+from search_service.engine.similar import MAX_DRAFT_CHARS, MAX_K
 
 __all__ = ["openapi_document"]
 
@@ -18,26 +27,26 @@ def _ref(name: str) -> dict[str, str]:
     return {"$ref": f"#/components/schemas/{name}"}
 
 
-def _facet_parameters() -> list[dict[str, Any]]:
-    vocab = load_vocabularies()
+def _facet_parameters(allowed: Allowed) -> list[dict[str, Any]]:
     params = []
     for spec in FACETS:
         item: dict[str, Any] = {"type": "string"}
         if spec.vocabulary:
-            item["enum"] = list(vocab.tables[spec.vocabulary])
+            item["enum"] = list(allowed[spec.name])
         params.append({
             "name": spec.name, "in": "query", "required": False, "explode": True,
             "description": f"{spec.title} filter; repeat for OR within the facet.",
-            "schema": {"type": "array", "items": item, "maxItems": 40},
+            "schema": {"type": "array", "items": item, "maxItems": MAX_FACET_VALUES},
         })
     params += [
-        {"name": "year_from", "in": "query", "schema": {"type": "integer", "minimum": 1990,
-                                                        "maximum": 2100}},
-        {"name": "year_to", "in": "query", "schema": {"type": "integer", "minimum": 1990,
-                                                      "maximum": 2100}},
+        {"name": "year_from", "in": "query", "schema": _YEAR},
+        {"name": "year_to", "in": "query", "schema": _YEAR},
         {"name": "has_savings", "in": "query", "schema": {"type": "boolean"}},
     ]
     return params
+
+
+_YEAR = {"type": "integer", "minimum": YEAR_RANGE[0], "maximum": YEAR_RANGE[1]}
 
 
 def _json(schema: dict[str, Any], description: str = "OK") -> dict[str, Any]:
@@ -129,8 +138,8 @@ _SCHEMAS: dict[str, Any] = {
                               "format_version": {"type": "integer"},
                               "reason": {"type": "string"}}},
     "DraftRequest": {"type": "object", "required": ["text"], "properties": {
-        "text": {"type": "string", "minLength": 1, "maxLength": 20000},
-        "k": {"type": "integer", "minimum": 1, "maximum": 50},
+        "text": {"type": "string", "minLength": 1, "maxLength": MAX_DRAFT_CHARS},
+        "k": {"type": "integer", "minimum": 1, "maximum": MAX_K},
         "filters": {"type": "object", "additionalProperties": {
             "type": "array", "items": {"type": "string"}}}}},
 }
@@ -238,16 +247,18 @@ def _workflow_paths() -> dict[str, Any]:
 
 _CASE_ID = {"name": "case_id", "in": "path", "required": True,
             "schema": {"type": "string", "maxLength": 200}}
-_K = {"name": "k", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 50}}
+_K = {"name": "k", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": MAX_K}}
 
 
-def openapi_document() -> dict[str, Any]:
+def openapi_document(allowed: Allowed) -> dict[str, Any]:
+    """The document for the served generation: facet enums are its vocabularies."""
     search_params = [
         {"name": "q", "in": "query", "description": "Query text (see /about for the syntax).",
-         "schema": {"type": "string", "maxLength": 500}},
-        *_facet_parameters(),
+         "schema": {"type": "string", "maxLength": MAX_QUERY_CHARS}},
+        *_facet_parameters(allowed),
         {"name": "sort", "in": "query", "schema": {"enum": list(SORTS)}},
-        {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1}},
+        {"name": "page", "in": "query",
+         "schema": {"type": "integer", "minimum": 1, "maximum": MAX_RESULTS}},
         {"name": "per_page", "in": "query",
          "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE}},
     ]
@@ -262,7 +273,7 @@ def openapi_document() -> dict[str, Any]:
             "responses": {"200": _json(_ref("Case")), **_ERRORS}}},
         "/api/v1/cases/{case_id}/similar": {"get": {
             "operationId": "similarToCase", "summary": "Case studies with similar impact",
-            "parameters": [_CASE_ID, _K, *_facet_parameters()],
+            "parameters": [_CASE_ID, _K, *_facet_parameters(allowed)],
             "responses": {"200": _json(_ref("SimilarResponse")), **_ERRORS}}},
         "/api/v1/similar": {"post": {
             "operationId": "similarToDraft",
@@ -276,7 +287,7 @@ def openapi_document() -> dict[str, Any]:
         "/api/v1/suggest": {"get": {
             "operationId": "suggest", "summary": "Completions and a did-you-mean",
             "parameters": [{"name": "q", "in": "query",
-                            "schema": {"type": "string", "maxLength": 100}}],
+                            "schema": {"type": "string", "maxLength": MAX_SUGGEST_CHARS}}],
             "responses": {"200": _json(_ref("SuggestResponse")), **_ERRORS}}},
         "/api/v1/health": {"get": {
             "operationId": "health", "summary": "Readiness: documents and index generation",

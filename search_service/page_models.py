@@ -18,7 +18,8 @@ from search_service.engine.params import BOOST_PREFIX, Filters, SearchParams
 from search_service.engine.search import SearchPage
 
 __all__ = ["query_pairs", "search_url", "FacetGroup", "ActiveFilter", "facet_groups",
-           "active_filters", "pagination", "headline", "DEFAULT_PER_PAGE", "VISIBLE_VALUES"]
+           "active_filters", "pagination", "headline", "DEFAULT_PER_PAGE", "VISIBLE_VALUES",
+           "clear_all_url", "filter_pairs"]
 
 DEFAULT_PER_PAGE = 10
 VISIBLE_VALUES = 6  # facet values shown before "show more"

@@ -21,11 +21,12 @@ from search_service import page_models
 from search_service.current import get_generation
 from search_service.engine import browse, similar
 from search_service.engine import search as search_module
+from search_service.engine.browse import MIN_SUGGEST_CHARS
 from search_service.engine.errors import ParameterError
 from search_service.engine.params import Filters, SearchParams
 from search_service.engine.similar import MAX_DRAFT_CHARS
 
-__all__ = ["bp", "init_app", "SERVICE_NAME"]
+__all__ = ["bp", "init_app", "SERVICE_NAME", "render_error"]
 
 SERVICE_NAME = "Library impact case study search"
 DRAFT_K = 10
@@ -37,8 +38,8 @@ def _args() -> dict[str, list[str]]:
     return {k: request.args.getlist(k) for k in request.args}
 
 
-def _organisations() -> list[str]:
-    return get_generation().columns.keys["organisation"]
+def _allowed() -> dict[str, list[str]]:
+    return get_generation().columns.keys
 
 
 def _page(template: str, twin: str, **context: Any) -> Response:
@@ -49,7 +50,7 @@ def _page(template: str, twin: str, **context: Any) -> Response:
 
 @bp.get("/")
 def search_page() -> Response:
-    params = SearchParams.from_args(_args(), _organisations())
+    params = SearchParams.from_args(_args(), _allowed())
     page = search_module.search(get_generation(), params)
     query = urlencode(page_models.query_pairs(params))
     return _page(
@@ -67,7 +68,8 @@ def search_page() -> Response:
 @bp.get("/cases/<case_id>")
 def case_page(case_id: str) -> Response:
     generation = get_generation()
-    case = browse.get_case(generation, case_id)
+    # The template reads the same JSON the API twin returns, so the two cannot disagree.
+    case = browse.lookup(generation, case_id).to_json()
     related = similar.similar_to_case(generation, case_id, k=5)
     return _page("pages/case.html", f"/api/v1/cases/{case_id}", case=case, related=related,
                  headline=page_models.headline(case))
@@ -82,7 +84,7 @@ def _draft_form() -> tuple[str, int, Filters]:
     except ValueError:
         raise ParameterError("k", f"{raw_k[:40]!r} is not a whole number") from None
     facets = {k_: source.getlist(k_) for k_ in source if k_ not in ("text", "k")}
-    return text, k, Filters.from_args(facets, _organisations())
+    return text, k, Filters.from_args(facets, _allowed())
 
 
 @bp.route("/similar", methods=["GET", "POST"])
@@ -133,6 +135,6 @@ def init_app(app: Flask) -> None:
     env.undefined = ChainableUndefined
     env.loader = ChoiceLoader([env.loader or app.create_global_jinja_loader(),
                                PackageLoader("nhsuk_frontend_jinja")])
-    env.globals.update(service_name=SERVICE_NAME)
+    env.globals.update(service_name=SERVICE_NAME, suggest_min_chars=MIN_SUGGEST_CHARS)
     app.extensions["html_error_renderer"] = render_error
     app.register_blueprint(bp)

@@ -27,7 +27,6 @@ from flask import (
 
 from indexer.facets import FACETS
 from indexer.paths import web_dir
-from indexer.sources.corpus import load_vocabularies
 from search_service.current import get_generation
 from search_service.engine import search
 from search_service.engine.errors import ParameterError
@@ -112,7 +111,7 @@ def embed() -> Response:
     try:
         search_args, _per_page = embed_args(args)
         generation = get_generation()
-        params = SearchParams.from_args(search_args, generation.columns.keys["organisation"])
+        params = SearchParams.from_args(search_args, generation.columns.keys)
         if params.q.strip():
             context["page"] = search.search(generation, params)
         site_args = {k: v for k, v in search_args.items() if k != "per_page"}
@@ -170,12 +169,10 @@ def _select_items(options: Iterable[tuple[str, str]], chosen: list[str]) -> list
 def widget_page() -> Response:
     args = {k: request.args.getlist(k) for k in request.args}
     service = request.host_url.rstrip("/")
-    vocab = load_vocabularies()
     columns = get_generation().columns
     choices = {
         spec.name: _select_items(
-            zip(columns.keys[spec.name], columns.labels[spec.name], strict=True)
-            if spec.vocabulary is None else vocab.tables[spec.vocabulary].items(),
+            zip(columns.keys[spec.name], columns.labels[spec.name], strict=True),
             args.get(spec.name, []))
         for spec in FACETS
     }
@@ -183,6 +180,7 @@ def widget_page() -> Response:
     embed_query = [(("per_page" if n == "per-page" else n), v) for n, v in attrs
                    if n != "placeholder"]
     html = render_template("widget/widget.html", service=service, facets=FACETS, args=args,
+                           per_page_bounds=EMBED_PER_PAGE,
                            choices=choices, policy=host_policy(service), attrs=attrs,
                            embed_query=urlencode(embed_query))
     policy = ("default-src 'self'; script-src 'self'; style-src 'self'; connect-src 'self'; "

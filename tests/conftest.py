@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 import json
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -16,39 +15,7 @@ from indexer.build import build_index
 from indexer.paths import corpus_dir
 from search_service import create_app
 from search_service.engine.live import Generation, LiveIndex
-
-BASE_RECORD: dict[str, Any] = {
-    "id": "placeholder",
-    "title": "Evidence review changes the falls bundle",
-    "summary": "A literature search helped a ward change its falls prevention bundle.",
-    "challenge": "Falls on the ward were rising and the team wanted current evidence.",
-    "lks_contribution": "The librarian searched MEDLINE and CINAHL and wrote a summary.",
-    "outcome": "The bundle changed and falls fell.",
-    "impact_types": ["improved_the_quality_of_patient_care"],
-    "group_impacted": "nursing_and_midwifery",
-    "sector": "acute",
-    "region": "north_west",
-    "organisation": "Testford Hospitals NHS Trust",
-    "service_types": ["expert_literature_search"],
-    "purpose": "service_redesign",
-    "topics": ["falls"],
-    "submitted_date": "2020-05-01",
-    "consent": {"named": True, "internal": True, "external": True},
-}
-
-
-def make_record(**changes: Any) -> dict[str, Any]:
-    """A valid record with ``changes`` applied (``id`` is required)."""
-    record = copy.deepcopy(BASE_RECORD)
-    record.update(changes)
-    return record
-
-
-def write_corpus(folder: Path, records: list[dict[str, Any]]) -> Path:
-    folder.mkdir(parents=True, exist_ok=True)
-    for record in records:
-        (folder / f"{record['id']}.json").write_text(json.dumps(record), encoding="utf-8")
-    return folder
+from tests.builders import write_corpus
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.conftest import make_record
+from tests.builders import make_record
 
 MARKER = "xssprobe"
 

@@ -32,8 +32,7 @@ __all__ = [
     "public_record",
     "publishable",
     "corpus_hash",
-    "organisation_key",
-]
+    "organisation_key", "slug"]
 
 Record = dict[str, Any]
 
@@ -68,10 +67,6 @@ class LoadResult:
     problems: list[Problem] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)  # files with at least one problem
     files: list[Path] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        return not self.problems
 
 
 @dataclass(frozen=True)

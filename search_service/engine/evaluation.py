@@ -35,8 +35,8 @@ from search_service.engine.search import fulltext_expander, rank_fulltext
 
 __all__ = [
     "Qrels", "Run", "BeirSet", "Evaluation", "load_beir", "ndcg_at_k", "recall_at_k",
-    "evaluate_run", "paired_bootstrap", "bound_query", "evaluate_service",
-]
+    "evaluate_run", "paired_bootstrap", "bound_query", "evaluate_service", "load_qrels",
+    "run_service"]
 
 Qrels = dict[str, dict[str, int]]  # query id -> document id -> graded relevance
 Run = dict[str, list[tuple[str, float]]]  # query id -> (document id, score), best first

@@ -11,10 +11,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from indexer.facets import FACET_NAMES, FACETS
-from indexer.sources.corpus import load_vocabularies
 from search_service.engine.errors import ParameterError
 
-__all__ = [ "SearchParams", "Filters", "SORTS", "MAX_PER_PAGE", "MAX_RESULTS",
+__all__ = ["SearchParams", "Allowed", "Filters", "SORTS", "MAX_PER_PAGE", "MAX_RESULTS",
            "BOOST_PREFIX"]
 
 SORTS = ("relevance", "newest", "oldest", "title")
@@ -26,6 +25,9 @@ YEAR_RANGE = (1990, 2100)
 
 
 Args = Mapping[str, Sequence[str]]
+# The keys each facet accepts, from the generation being served (``FacetColumns.keys``): the
+# index, not the corpus folder, is the one source of the vocabularies a request is checked on.
+Allowed = Mapping[str, Sequence[str]]
 
 
 def _one(args: Args, name: str) -> str | None:
@@ -60,8 +62,8 @@ class Filters:
     has_savings: bool = False
 
     @classmethod
-    def from_args(cls, args: Args, organisations: Sequence[str] = ()) -> Filters:
-        vocab = load_vocabularies()
+    def from_args(cls, args: Args, allowed: Allowed) -> Filters:
+        """Read the filters; ``allowed`` is the served generation's keys per facet."""
         facets: dict[str, tuple[str, ...]] = {}
         total = 0
         for spec in FACETS:
@@ -72,8 +74,8 @@ class Filters:
             if total > MAX_FACET_VALUES:
                 raise ParameterError(spec.name, f"at most {MAX_FACET_VALUES} facet values in "
                                      "one request; remove some filters")
-            allowed = (vocab.tables[spec.vocabulary] if spec.vocabulary else organisations)
-            unknown = [v for v in values if v not in allowed]
+            known = set(allowed.get(spec.name, ()))
+            unknown = [v for v in values if v not in known]
             if unknown:
                 raise ParameterError(spec.name, f"unknown value {unknown[0][:80]!r}; see "
                                      "/api/v1/facets for the allowed values")
@@ -88,7 +90,7 @@ class Filters:
         return cls(facets, year_from, year_to, savings in ("true", "1", "on"))
 
     @classmethod
-    def from_json(cls, data: Any, organisations: Sequence[str] = ()) -> Filters:
+    def from_json(cls, data: Any, allowed: Allowed) -> Filters:
         if data is None:
             return cls()
         if not isinstance(data, dict):
@@ -97,7 +99,7 @@ class Filters:
         for name, value in data.items():
             values = value if isinstance(value, list) else [value]
             args[str(name)] = [str(v).lower() if isinstance(v, bool) else str(v) for v in values]
-        return cls.from_args(args, organisations)
+        return cls.from_args(args, allowed)
 
     def echo(self) -> dict[str, Any]:
         return {
@@ -123,7 +125,8 @@ class SearchParams:
     boost: Filters = field(default_factory=Filters)
 
     @classmethod
-    def from_args(cls, args: Args, organisations: Sequence[str] = ()) -> SearchParams:
+    def from_args(cls, args: Args, allowed: Allowed) -> SearchParams:
+        """Read a search request; ``allowed`` is the served generation's keys per facet."""
         q = _one(args, "q") or ""
         sort = _one(args, "sort") or "relevance"
         if sort not in SORTS:
@@ -133,8 +136,8 @@ class SearchParams:
         if page * per_page > MAX_RESULTS:
             raise ParameterError("page", f"results beyond the first {MAX_RESULTS} are not "
                                  "shown; narrow the search with filters")
-        boost = _boost_filters(args, organisations)
-        return cls(q, Filters.from_args(args, organisations), sort, page, per_page, boost)
+        boost = _boost_filters(args, allowed)
+        return cls(q, Filters.from_args(args, allowed), sort, page, per_page, boost)
 
     def echo(self) -> dict[str, Any]:
         echo = {"q": self.q, "sort": self.sort, "page": self.page, "per_page": self.per_page,
@@ -144,11 +147,11 @@ class SearchParams:
         return echo
 
 
-def _boost_filters(args: Args, organisations: Sequence[str]) -> Filters:
+def _boost_filters(args: Args, allowed: Allowed) -> Filters:
     """``boost_<facet>`` parameters, read with the same rules and messages as the filters."""
     boost_args = {name: args.get(f"{BOOST_PREFIX}{name}", ()) for name in FACET_NAMES}
     try:
-        return Filters.from_args(boost_args, organisations)
+        return Filters.from_args(boost_args, allowed)
     except ParameterError as error:
         raise ParameterError(f"{BOOST_PREFIX}{error.parameter}",
                              str(error).split(": ", 1)[1]) from None

@@ -24,7 +24,7 @@ from indexer.analysis import default_pipeline, normalise_word
 from indexer.fulltext import TEXT_FIELDS
 from search_service.engine.errors import QueryError
 
-__all__ = [ "ParsedQuery", "parse_query", "MAX_QUERY_CHARS", "MAX_TERMS"]
+__all__ = [ "ParsedQuery", "parse_query", "MAX_QUERY_CHARS", "MAX_TERMS", "UnionOr"]
 
 MAX_QUERY_CHARS = 500
 MAX_TERMS = 32

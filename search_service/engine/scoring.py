@@ -28,7 +28,7 @@ import numpy as np
 from whoosh import query as wq
 from whoosh.searching import Searcher
 
-__all__ = ["TermScores", "evaluate"]
+__all__ = ["TermScores", "evaluate", "term_scores"]
 
 Vector = tuple[np.ndarray, np.ndarray]  # (matches: bool per docnum, scores: float per docnum)
 POSTINGS_BUDGET = 4_000_000  # cached postings per open index (12 bytes each)

@@ -20,7 +20,6 @@ from whoosh import query as wq
 from indexer.analysis import default_pipeline
 from indexer.facets import FACETS, FacetColumns
 from indexer.fulltext import FullText
-from indexer.sources.corpus import load_vocabularies
 from search_service.engine.errors import QueryError
 from search_service.engine.live import Generation
 from search_service.engine.params import Filters, SearchParams
@@ -73,22 +72,23 @@ class SearchPage:
                 **({} if self.boosted_total is None else {"boosted_total": self.boosted_total})}
 
 
-def _ref(vocabulary: str, key: str) -> dict[str, str]:
-    return {"key": key, "label": load_vocabularies().label(vocabulary, key)}
-
-
 def hit_fields(record: dict[str, Any], columns: FacetColumns, ordinal: int) -> dict[str, Any]:
-    vocab = load_vocabularies()
-    region = vocab.region_facet(record["region"])
-    org_index = int(columns.codes["organisation"][ordinal])
+    """A record's facet values as ``{"key", "label"}``, labelled from the generation's columns."""
+
+    def one(facet: str) -> dict[str, str]:
+        code = int(columns.codes[facet][ordinal])
+        return {"key": columns.keys[facet][code], "label": columns.labels[facet][code]}
+
+    def many(facet: str, keys: list[str]) -> list[dict[str, str]]:
+        return [{"key": k, "label": columns.label(facet, k)} for k in keys]
+
     return {
-        "impact_types": [_ref("impact_types", k) for k in record["impact_types"]],
-        "region": _ref("region_facets", region),
-        "sector": _ref("sector", record["sector"]),
-        "group_impacted": _ref("group_impacted", record["group_impacted"]),
-        "service_types": [_ref("service_types", k) for k in record["service_types"]],
-        "organisation": {"key": columns.keys["organisation"][org_index],
-                         "label": record["organisation"]},
+        "impact_types": many("impact_type", record["impact_types"]),
+        "region": one("region"),
+        "sector": one("sector"),
+        "group_impacted": one("group_impacted"),
+        "service_types": many("service_type", record["service_types"]),
+        "organisation": {**one("organisation"), "label": record["organisation"]},
         "year": int(record["submitted_date"][:4]),
     }
 

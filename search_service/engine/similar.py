@@ -21,7 +21,7 @@ from search_service.engine.params import Filters
 from search_service.engine.search import filter_mask, hit_fields
 
 __all__ = ["SimilarHit", "SimilarPage", "similar_to_case", "similar_to_text",
-           "MAX_DRAFT_CHARS", "MAX_K"]
+           "MAX_DRAFT_CHARS", "MAX_K", "check_k"]
 
 MAX_DRAFT_CHARS = 20_000
 MAX_K = 50

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from flask import Flask, Response, current_app, request
 
-__all__ = ["init_app", "add_headers", "ROBOTS_TXT"]
+__all__ = ["init_app", "add_headers", "ROBOTS_TXT", "robots_txt"]
 
 ROBOTS_TXT = """\
 User-agent: *

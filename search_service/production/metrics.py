@@ -28,7 +28,7 @@ from prometheus_client.registry import Collector
 
 from search_service.production.access_log import elapsed, route_of
 
-__all__ = ["init_app", "observe"]
+__all__ = ["init_app", "observe", "IndexCollector", "metrics_view"]
 
 REQUESTS = Counter("impact_search_requests", "HTTP requests answered",
                    ["route", "method", "status"])

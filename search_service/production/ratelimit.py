@@ -25,7 +25,7 @@ from limits.storage import storage_from_string
 from limits.strategies import MovingWindowRateLimiter
 from werkzeug.exceptions import TooManyRequests
 
-__all__ = ["init_app", "check", "add_headers", "BUDGETS", "RateLimited"]
+__all__ = ["init_app", "check", "add_headers", "BUDGETS", "RateLimited", "Limiter"]
 
 log = logging.getLogger("impact_search.ratelimit")
 

@@ -23,7 +23,7 @@ from typing import Any
 from flask import Flask
 from gunicorn.app.base import BaseApplication
 
-__all__ = ["serve_prod", "configure_logging"]
+__all__ = ["serve_prod", "configure_logging", "ProdServer"]
 
 
 def configure_logging() -> None:

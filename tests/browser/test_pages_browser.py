@@ -9,7 +9,8 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from axe_helpers import run_axe
+
+from tests.browser.axe_helpers import run_axe
 
 CASE_ID = "falls-bundle-evidence-review-northmoor"
 DRAFT = ("Business case for a frailty virtual ward. The clinical librarian found evidence on "

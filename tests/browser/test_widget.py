@@ -14,7 +14,8 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from axe_helpers import run_axe
+
+from tests.browser.axe_helpers import run_axe
 
 HostSite = Any  # tests/browser/conftest.py: HostSite and LiveServer
 LiveServer = Any

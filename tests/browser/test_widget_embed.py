@@ -8,7 +8,8 @@ import urllib.request
 from typing import Any
 
 import pytest
-from axe_helpers import run_axe
+
+from tests.browser.axe_helpers import run_axe
 
 HostSite = Any  # tests/browser/conftest.py
 LiveServer = Any

@@ -17,7 +17,7 @@ import pytest
 
 from indexer.build import build_index
 from tests.browser.conftest import HostSite, LiveServer, serve_app
-from tests.conftest import make_record, write_corpus
+from tests.builders import make_record, write_corpus
 from tests.hostile import MARKER, hostile_record
 
 # An injected element is one that carries a payload: script text or an event handler that

@@ -25,6 +25,8 @@ const KIND_LABELS = {
 
 function initAutocomplete (wrapper, form) {
   const input = wrapper.querySelector('input')
+  // The server's bound (MIN_SUGGEST_CHARS), rendered into the page.
+  const minChars = Number(wrapper.dataset.suggestMin)
   const list = document.createElement('ul')
   const status = document.createElement('div')
   let items = []
@@ -124,7 +126,7 @@ function initAutocomplete (wrapper, form) {
 
   function fetchSuggestions () {
     const text = input.value.trim()
-    if (text.length < 2) {
+    if (text.length < minChars) {
       render([])
       return
     }

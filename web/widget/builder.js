@@ -9,7 +9,11 @@
   var service = preview.getAttribute('data-service');
   var FACETS = ['impact_type', 'region', 'sector', 'group_impacted', 'service_type',
     'organisation'];
-  var DEFAULT_PER_PAGE = '5';
+  // The bounds come from the form the server rendered (EMBED_PER_PAGE in widget.py).
+  var perPageInput = document.getElementById('f-per-page');
+  var MIN_PER_PAGE = parseInt(perPageInput.getAttribute('min'), 10);
+  var MAX_PER_PAGE = parseInt(perPageInput.getAttribute('max'), 10);
+  var DEFAULT_PER_PAGE = perPageInput.getAttribute('data-default');
 
   function attributes() {
     var data = new FormData(form);
@@ -21,7 +25,7 @@
     if (data.get('mode') === 'boost') attrs.push(['mode', 'boost']);
     var perPage = String(data.get('per_page') || '');
     if (/^\d+$/.test(perPage) && perPage !== DEFAULT_PER_PAGE) {
-      attrs.push(['per-page', String(Math.max(1, Math.min(parseInt(perPage, 10), 20)))]);
+      attrs.push(['per-page', String(Math.max(MIN_PER_PAGE, Math.min(parseInt(perPage, 10), MAX_PER_PAGE)))]);
     }
     var placeholder = String(data.get('placeholder') || '').trim();
     if (placeholder) attrs.push(['placeholder', placeholder]);

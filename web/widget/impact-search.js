@@ -215,6 +215,7 @@
 
     perPage() {
       var value = parseInt(this.getAttribute('per-page') || '5', 10);
+      // EMBED_PER_PAGE in search_service/widget.py (default, most); a test keeps them equal.
       return Math.max(1, Math.min(isNaN(value) ? 5 : value, 20));
     }
 

@@ -12,7 +12,7 @@ import pytest
 from flask.testing import FlaskClient
 
 from search_service import create_app
-from tests.conftest import make_record
+from tests.builders import make_record
 from tests.hostile import MARKER, hostile_record
 
 TAG = re.compile(r"<\s*/?\s*([a-zA-Z][^\s>/]*)")

@@ -13,7 +13,7 @@ from search_service.engine.errors import QueryError
 from search_service.engine.live import Generation, LiveIndex
 from search_service.engine.params import SearchParams
 from search_service.engine.search import search
-from tests.conftest import make_record, write_corpus
+from tests.builders import make_record, write_corpus
 
 DOCS = {
     "sepsis-screen": ("Sepsis screening in the emergency department",

@@ -53,3 +53,25 @@ def test_robots_keeps_crawlers_off_the_api_and_query_strings(client: FlaskClient
     lines = response.get_data(as_text=True).splitlines()
     assert "User-agent: *" in lines
     assert {"Disallow: /api/", "Disallow: /*?", "Allow: /cases/"} <= set(lines)
+
+
+def test_hooks_run_in_the_order_production_declares(index_dir: Path) -> None:
+    """The order is written once, in search_service.production; the app must follow it."""
+    from search_service.production import AFTER_REQUEST, BEFORE_REQUEST
+
+    app = create_app({"TESTING": True, "INDEX_DIR": str(index_dir)})
+    assert app.before_request_funcs[None] == list(BEFORE_REQUEST)
+    # Flask runs after_request hooks last-registered first.
+    assert list(reversed(app.after_request_funcs[None])) == list(AFTER_REQUEST)
+
+
+def test_a_refused_request_still_gets_the_security_headers(index_dir: Path) -> None:
+    app = create_app({"TESTING": True, "INDEX_DIR": str(index_dir),
+                      "RATELIMIT_SUGGEST": "1/minute"})
+    client = app.test_client()
+    client.get("/api/v1/suggest?q=fa")
+    refused = client.get("/api/v1/suggest?q=fa")
+    assert refused.status_code == 429
+    assert "default-src 'none'" in refused.headers["Content-Security-Policy"]
+    assert refused.headers["Retry-After"]
+    assert refused.headers["Access-Control-Allow-Origin"] == "*"

@@ -12,7 +12,7 @@ from indexer.errors import IndexFormatError, IndexMissingError
 from indexer.generations import generations, read_current
 from indexer.manifest import FORMAT_VERSION
 from search_service.engine.live import LiveIndex, open_generation
-from tests.conftest import make_record, write_corpus
+from tests.builders import make_record, write_corpus
 
 
 def _build(tmp_path: Path, ids: list[str]) -> Path:

@@ -14,7 +14,7 @@ from indexer.build import build_index
 from indexer.generations import CURRENT, read_current
 from search_service import create_app
 from search_service.engine.live import LiveIndex
-from tests.conftest import make_record, write_corpus
+from tests.builders import make_record, write_corpus
 from tests.prodserver import ProdServer
 
 

@@ -11,7 +11,7 @@ import pytest
 from flask.testing import FlaskClient
 
 from search_service import create_app
-from tests.conftest import make_record
+from tests.builders import make_record
 
 SECRET_NAME = "Philippa Quarterman-Xanthe"
 HIDDEN_TITLE = "Zygomatic arch fracture pathway nobody may publish"

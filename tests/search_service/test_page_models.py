@@ -9,16 +9,18 @@ import pytest
 from search_service.engine.params import Filters, SearchParams
 from search_service.engine.search import SearchPage
 from search_service.page_models import headline, pagination, query_pairs, search_url
+from tests.builders import vocabulary_keys
 
 
 def test_search_urls_are_canonical_and_leave_out_defaults() -> None:
     params = SearchParams.from_args({"region": ["london"], "q": ["falls"], "sort": ["relevance"],
                                      "page": ["1"], "impact_type": ["productivity_and_efficiency"],
-                                     "has_savings": ["on"]})
+                                     "has_savings": ["on"]}, vocabulary_keys())
     assert query_pairs(params) == [("q", "falls"), ("impact_type", "productivity_and_efficiency"),
                                    ("region", "london"), ("has_savings", "true")]
     assert search_url(SearchParams()) == "/"
-    again = SearchParams.from_args({k: [v] for k, v in query_pairs(params)})
+    again = SearchParams.from_args({k: [v] for k, v in query_pairs(params)},
+                                   vocabulary_keys())
     assert again == params
 
 

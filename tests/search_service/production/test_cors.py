@@ -11,7 +11,7 @@ from flask.testing import FlaskClient
 
 from indexer.build import build_index
 from search_service import create_app
-from tests.conftest import make_record
+from tests.builders import make_record
 
 HOST = "https://library.example-trust.nhs.uk"
 READS = ["/api/v1/search?q=falls", "/api/v1/facets", "/api/v1/suggest?q=fal",

@@ -13,7 +13,7 @@ import pytest
 
 from indexer.build import build_index
 from indexer.generations import generations, read_current
-from tests.conftest import make_record, write_corpus
+from tests.builders import make_record, write_corpus
 from tests.prodserver import ProdServer, impact_search
 
 CLIENT_PATHS = (

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from search_service import create_app
-from tests.conftest import make_record
+from tests.builders import make_record
 
 PAYLOAD = '<script>alert("x")</script><img src=x onerror=alert(1)>'
 TEXT_FIELDS = ("title", "summary", "challenge", "lks_contribution", "outcome",

@@ -12,6 +12,7 @@ from search_service.engine.errors import ParameterError
 from search_service.engine.live import Generation
 from search_service.engine.params import SearchParams
 from search_service.engine.search import search
+from tests.builders import vocabulary_keys
 
 CASES = [
     ("falls", {"boost_region": ["north_west"]}, "relevance"),
@@ -28,7 +29,7 @@ def _all_hits(generation: Generation, args: dict[str, list[str]], per_page: int)
     while True:
         params = SearchParams.from_args({**args, "per_page": [str(per_page)],
                                          "page": [str(page)]},
-                                        generation.columns.keys["organisation"])
+                                        generation.columns.keys)
         found = search(generation, params)
         hits += found.hits
         if page * per_page >= found.total:
@@ -65,9 +66,10 @@ def test_boosted_first_then_the_rest_in_plain_order(generation: Generation, q: s
 
 def test_boost_combines_with_filters_and_counts(generation: Generation) -> None:
     args = {"q": ["care"], "sector": ["acute"], "boost_region": ["north_west"]}
-    params = SearchParams.from_args(args, generation.columns.keys["organisation"])
+    params = SearchParams.from_args(args, generation.columns.keys)
     page = search(generation, params)
-    plain = search(generation, SearchParams.from_args({"q": ["care"], "sector": ["acute"]}))
+    plain = search(generation, SearchParams.from_args({"q": ["care"], "sector": ["acute"]},
+                                                      generation.columns.keys))
     assert page.total == plain.total
     assert page.facets == plain.facets
     assert all(h.fields["sector"]["key"] == "acute" for h in page.hits)
@@ -77,14 +79,15 @@ def test_boost_combines_with_filters_and_counts(generation: Generation) -> None:
 
 
 def test_without_boost_the_response_shape_is_unchanged(generation: Generation) -> None:
-    body = search(generation, SearchParams.from_args({"q": ["falls"]})).to_json()
+    params = SearchParams.from_args({"q": ["falls"]}, generation.columns.keys)
+    body = search(generation, params).to_json()
     assert "boosted_total" not in body and "boost" not in body["query"]
     assert all("boosted" not in hit for hit in body["hits"])
 
 
 def test_unknown_boost_value_names_the_boost_parameter() -> None:
     with pytest.raises(ParameterError) as caught:
-        SearchParams.from_args({"boost_region": ["atlantis"]})
+        SearchParams.from_args({"boost_region": ["atlantis"]}, vocabulary_keys())
     assert caught.value.parameter == "boost_region"
     assert "atlantis" in str(caught.value)
 

@@ -8,7 +8,7 @@ import pytest
 
 from indexer.paths import corpus_dir
 from indexer.sources.corpus import load_corpus, load_vocabularies, public_record, publishable
-from tests.conftest import make_record, write_corpus
+from tests.builders import make_record, write_corpus
 
 
 def _problems(tmp_path: Path, records: list[dict[str, Any]]) -> list[str]:

@@ -82,7 +82,7 @@ def test_rank_keeps_only_allowed(generation: Generation) -> None:
 
 def test_search_total_is_the_filtered_match_count(generation: Generation) -> None:
     params = SearchParams.from_args({"q": ["training"], "region": ["london"]},
-                                    generation.columns.keys["organisation"])
+                                    generation.columns.keys)
     page = search(generation, params)
     mask = matching_mask(generation, _parse(generation, "training"))
     region = generation.columns.index_of("region")["london"]

@@ -7,7 +7,7 @@ import pytest
 from search_service import create_app
 from search_service.settings import SETTINGS
 
-README = Path(__file__).resolve().parent.parent / "README.md"
+README = Path(__file__).resolve().parents[2] / "README.md"
 
 
 @pytest.mark.parametrize("setting", SETTINGS, ids=lambda s: s.name)

@@ -152,3 +152,17 @@ def test_widget_snippet_quotes_attribute_values_as_html(client: FlaskClient) -> 
     # is escaped once.
     assert 'placeholder="Say &amp;#34;hi&amp;#34; &amp;amp; &amp;lt;go&amp;gt;"' in html
     assert '<impact-search placeholder="Say &#34;hi&#34; &amp; &lt;go&gt;">' in html
+
+
+def test_the_element_clamps_per_page_to_the_servers_bounds() -> None:
+    """The element runs on other sites and cannot ask the server, so its literal per-page
+    default and maximum must be the ones /embed and the builder use."""
+    import re
+
+    from indexer.paths import web_dir
+    from search_service.widget import EMBED_PER_PAGE
+
+    script = (web_dir() / "widget" / "impact-search.js").read_text(encoding="utf-8")
+    found = re.search(r"Math\.min\(isNaN\(value\) \? (\d+) : value, (\d+)\)", script)
+    assert found is not None
+    assert (int(found[1]), int(found[2])) == EMBED_PER_PAGE

@@ -8,7 +8,7 @@ from click.testing import CliRunner
 
 from indexer.generations import read_current
 from search_service.cli import main
-from tests.conftest import make_record, write_corpus
+from tests.builders import make_record, write_corpus
 
 
 @pytest.fixture()
@@ -109,3 +109,12 @@ def test_index_if_missing_rebuilds_an_index_of_an_old_format(runner: CliRunner,
     again = runner.invoke(main, [*args, "--if-missing"])
     assert again.exit_code == 0 and "Rebuilding" in again.output
     assert read_current(tmp_path / "ix") != first
+
+
+def test_the_default_index_folder_is_the_apps(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``index`` finds the instance folder without building the app; they must agree."""
+    from search_service import create_app
+    from search_service.cli import default_index_dir
+
+    monkeypatch.delenv("IMPACT_SEARCH_INDEX_DIR", raising=False)
+    assert default_index_dir() == Path(create_app().config["INDEX_DIR"])
