@@ -27,7 +27,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from search_service.workflow.errors import DatabaseNotReady
 
-__all__ = ["Database", "get_db", "database", "upgrade", "head_revision", "database_url",
+__all__ = ["Database", "get_db", "database", "upgrade", "head_revision", "current_revision",
+           "make_engine", "database_url",
            "init_app"]
 
 log = logging.getLogger("impact_search.workflow")

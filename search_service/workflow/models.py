@@ -27,7 +27,7 @@ from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 __all__ = ["Base", "Role", "State", "Decision", "User", "LoginToken", "ApiToken", "Submission",
-           "Review", "AuditEvent", "PublicationState", "utcnow", "PUBLIC_STATES",
+           "Review", "AuditEvent", "PublicationState", "utcnow", "UTCDateTime", "PUBLIC_STATES",
            "EDITABLE_STATES"]
 
 

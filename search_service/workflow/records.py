@@ -22,7 +22,7 @@ from search_service.workflow.errors import FieldProblem, InvalidSubmission
 
 __all__ = ["FormField", "FORM_FIELDS", "SERVICE_FIELDS", "parse_form", "form_values",
            "check_draft", "check_full", "refuse_service_fields", "draft_problems", "merge",
-           "slugify", "choices", "draft_text", "region_facet"]
+           "slugify", "choices", "draft_text", "region_facet", "today"]
 
 Record = dict[str, Any]
 SERVICE_FIELDS = ("id", "submitted_date")  # set by the service, never by the writer

@@ -21,7 +21,7 @@ from search_service.workflow import accounts, publisher
 from search_service.workflow.collection import seed_bundled
 from search_service.workflow.db import database, make_engine, upgrade
 from search_service.workflow.models import Role
-from tests.conftest import make_record
+from tests.builders import make_record
 from tests.search_service.workflow.pgserver import PostgresServer, available
 
 _numbers = itertools.count(1)
