@@ -26,7 +26,7 @@ from __future__ import annotations
 import secrets
 from pathlib import Path
 
-from flask import Flask, current_app, request
+from flask import Flask, current_app
 
 from search_service.workflow import (
     account_pages,
@@ -69,19 +69,11 @@ def publisher(app: Flask) -> Publisher:
     return found
 
 
-def _follow_database() -> None:
+def _follow_database(_error: BaseException | None) -> None:
+    # After the response is made (a teardown, outside the hook order production declares):
+    # every request may notice that the database has published something new.
     found: Publisher = current_app.extensions["workflow_publisher"]
     found.check()
-
-
-UPLOAD_ENDPOINTS = frozenset({"submit.upload_new", "submit.upload_into"})
-
-
-def _upload_bounds() -> None:
-    # Before any hook reads the form (the CSRF check does): uploads may be larger than the
-    # MAX_CONTENT_LENGTH every other request keeps to.
-    if request.endpoint in UPLOAD_ENDPOINTS:
-        request.max_content_length = int(current_app.config["UPLOAD_MAX_BYTES"]) + 64 * 1024
 
 
 def init_app(app: Flask) -> None:
@@ -91,8 +83,7 @@ def init_app(app: Flask) -> None:
         database, Path(app.config["INDEX_DIR"]),
         poll_seconds=float(app.config["DATABASE_POLL_SECONDS"]),
         debounce_seconds=float(app.config["PUBLISH_DEBOUNCE_SECONDS"]))
-    app.before_request(_follow_database)
-    app.before_request(_upload_bounds)
+    app.teardown_request(_follow_database)
     auth.init_app(app)
     app.extensions.setdefault("rate_budgets", {}).update(RATE_BUDGETS)
     app.extensions.setdefault("private_blueprints", set()).update(

@@ -8,6 +8,7 @@ from typing import Any
 from flask import (
     Blueprint,
     Response,
+    current_app,
     make_response,
     redirect,
     render_template,
@@ -36,6 +37,16 @@ def _to_sign_in(_error: NotSignedIn) -> Response:
 ANONYMOUS_FORMS = frozenset({"account.request_link", "account.redeem", "account.sign_out"})
 
 
+UPLOAD_ENDPOINTS = frozenset({"submit.upload_new", "submit.upload_into"})
+
+
+def _upload_bounds() -> None:
+    # Before anything reads the form (the CSRF check does): an upload may be larger than the
+    # MAX_CONTENT_LENGTH every other request keeps to.
+    if request.endpoint in UPLOAD_ENDPOINTS:
+        request.max_content_length = int(current_app.config["UPLOAD_MAX_BYTES"]) + 64 * 1024
+
+
 def _guard() -> None:
     # Who first (a sign-in page for nobody), then the CSRF token of every form.
     if (request.method in auth.UNSAFE and request.endpoint not in ANONYMOUS_FORMS
@@ -46,6 +57,7 @@ def _guard() -> None:
 
 def page_blueprint(name: str, import_name: str) -> Blueprint:
     bp = Blueprint(name, import_name)
+    bp.before_request(_upload_bounds)
     bp.before_request(_guard)
     bp.after_request(_private)
     bp.register_error_handler(NotSignedIn, _to_sign_in)
