@@ -1,4 +1,4 @@
-"""A real PostgreSQL server (Debian's postgresql 15) in a temporary folder on a free loopback
+"""A real PostgreSQL server (Debian's postgresql) in a temporary folder on a free loopback
 port, for tests. PostgreSQL refuses to run as root, so as root (CI) the folder is given to the
 ``postgres`` user and the server run as it."""
 
@@ -12,7 +12,16 @@ import tempfile
 import time
 from pathlib import Path
 
-BIN = Path(os.environ.get("PG_BIN", "/usr/lib/postgresql/15/bin"))
+def _bin() -> Path:
+    """PG_BIN, else the newest Debian server installed (/usr/lib/postgresql/N/bin)."""
+    if os.environ.get("PG_BIN"):
+        return Path(os.environ["PG_BIN"])
+    found = sorted(Path("/usr/lib/postgresql").glob("*/bin/initdb"),
+                   key=lambda p: int(p.parts[-3]) if p.parts[-3].isdigit() else 0)
+    return found[-1].parent if found else Path("/usr/lib/postgresql/15/bin")
+
+
+BIN = _bin()
 
 
 def available() -> bool:
