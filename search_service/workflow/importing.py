@@ -30,6 +30,10 @@ class Prefill:
     warnings: list[str] = field(default_factory=list)
 
 
+def _size(count: int) -> str:
+    return f"{count / 1000:,.0f} KB" if count < 1_000_000 else f"{count / 1_000_000:.1f} MB"
+
+
 def sniff(data: bytes) -> str | None:
     if data.startswith(b"%PDF-"):
         return "pdf"
@@ -56,9 +60,8 @@ def _form_origins(origins: dict[str, Any]) -> dict[str, str]:
     for form_field in FORM_FIELDS:
         top = form_field.path[0]
         origin = origins.get(".".join(form_field.path), origins.get(top))
-        if origin is not None:
-            found[form_field.name] = str(getattr(origin, "kind", None) or
-                                         getattr(origin, "value", None) or origin)
+        if origin is not None:  # a FieldOrigin: .origin is read, inferred or missing
+            found[form_field.name] = str(getattr(origin, "origin", origin))
     return found
 
 
@@ -67,8 +70,8 @@ def read_upload(data: bytes, filename: str, max_bytes: int) -> Prefill:
     if not data:
         raise BadUpload("The file is empty. Choose a .docx or .pdf case study.")
     if len(data) > max_bytes:
-        raise BadUpload(f"The file is {len(data) / 1_000_000:.1f} MB; the limit is "
-                        f"{max_bytes / 1_000_000:.0f} MB. Save it without large images.")
+        raise BadUpload(f"The file is {_size(len(data))}; the limit is {_size(max_bytes)}. "
+                        "Save it without large images.")
     kind = sniff(data)
     if kind is None:
         raise BadUpload("The file is not a Word (.docx) or PDF document. Save it as .docx or "

@@ -162,7 +162,10 @@ def _upload() -> tuple[dict[str, Any], dict[str, str], list[str]]:
     uploaded = request.files.get("document")
     if uploaded is None or not uploaded.filename:
         raise BadUpload("Choose a .docx or .pdf file to upload.")
-    data = uploaded.read(int(current_app.config["UPLOAD_MAX_BYTES"]) + 1)
+    try:
+        data = uploaded.read(int(current_app.config["UPLOAD_MAX_BYTES"]) + 1)
+    finally:
+        uploaded.close()  # read in memory, then dropped: never stored, never served
     prefill = read_upload(data, uploaded.filename, int(current_app.config["UPLOAD_MAX_BYTES"]))
     return prefill.record, prefill.origins, prefill.warnings
 

@@ -12,6 +12,7 @@ import tempfile
 import time
 from pathlib import Path
 
+
 def _bin() -> Path:
     """PG_BIN, else the newest Debian server installed (/usr/lib/postgresql/N/bin)."""
     if os.environ.get("PG_BIN"):
