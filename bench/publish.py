@@ -52,12 +52,19 @@ def _found(app: Flask, word: str) -> int:
     return int(body["total"])
 
 
-def _wait(app: Flask, word: str, count: int, started: float, limit: float = 300) -> float:
-    while _found(app, word) < count:
+def _wait(apps: list[Flask], word: str, count: int, started: float,
+          limit: float = 300) -> list[float]:
+    """Seconds until each app finds ``count`` hits; every app is asked all along (as a load
+    balancer's traffic would), since a node notices the database on its requests."""
+    times: dict[int, float] = {}
+    while len(times) < len(apps):
+        for n, app in enumerate(apps):
+            if n not in times and _found(app, word) >= count:
+                times[n] = round(time.perf_counter() - started, 2)
         if time.perf_counter() - started > limit:
             raise TimeoutError(f"{word!r} not findable after {limit} s")
         time.sleep(0.1)
-    return round(time.perf_counter() - started, 2)
+    return [times[n] for n in range(len(apps))]
 
 
 def measure(size: int, work: Path, database_url: str | None) -> dict[str, Any]:
@@ -101,14 +108,13 @@ def measure(size: int, work: Path, database_url: str | None) -> dict[str, Any]:
     builds_before = publisher(first).builds
     started = time.perf_counter()
     accept(one)
-    single = _wait(first, "quillwort", 1, started)
-    second_node = _wait(second, "quillwort", 1, started)
+    single, second_node = _wait(apps, "quillwort", 1, started)
     burst = [submitted(f"Zanzibarine burst {n}") for n in range(10)]
     builds_before = publisher(first).builds
     started = time.perf_counter()
     for number in burst:
         accept(number)
-    burst_seconds = _wait(first, "zanzibarine", 10, started)
+    burst_seconds = max(_wait(apps, "zanzibarine", 10, started))
     for app in apps:
         publisher(app).wait_idle()
         with app.app_context():
@@ -120,7 +126,7 @@ def measure(size: int, work: Path, database_url: str | None) -> dict[str, Any]:
         "initial_build_seconds": initial_build,
         "decision_to_findable_seconds": single,
         "decision_to_findable_on_second_node_seconds": second_node,
-        "burst_of_10_to_all_findable_seconds": burst_seconds,
+        "burst_of_10_to_all_findable_on_both_nodes_seconds": burst_seconds,
         "generations_built_for_the_burst": publisher(first).builds - builds_before,
         "target_seconds": TARGET_SECONDS,
         "within_target": max(single, second_node, burst_seconds) <= TARGET_SECONDS,
