@@ -15,15 +15,14 @@ import threading
 from collections.abc import Callable, Iterator
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
 from flask import Flask, current_app, g
 from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.orm import Session, sessionmaker
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 from search_service.workflow.errors import DatabaseNotReady
 
@@ -38,6 +37,8 @@ Seeder = Callable[[Session], int]
 
 
 def _alembic_config(connection: Connection | None = None) -> Config:
+    from alembic.config import Config  # imported when migrating, not on every start
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     if connection is not None:
@@ -47,10 +48,14 @@ def _alembic_config(connection: Connection | None = None) -> Config:
 
 @lru_cache(maxsize=1)
 def head_revision() -> str | None:
+    from alembic.script import ScriptDirectory
+
     return ScriptDirectory.from_config(_alembic_config()).get_current_head()
 
 
 def current_revision(engine: Engine) -> str | None:
+    from alembic.runtime.migration import MigrationContext
+
     with engine.connect() as connection:
         return MigrationContext.configure(connection).get_current_revision()
 
@@ -102,6 +107,8 @@ def upgrade(engine: Engine, seeder: Seeder | None = None) -> tuple[str | None, i
     with _migration_lock(engine):
         before = current_revision(engine)
         if before != head_revision():
+            from alembic import command
+
             with engine.begin() as connection:
                 command.upgrade(_alembic_config(connection), "head")
         seeded = 0

@@ -5,8 +5,9 @@ transaction). Each index generation built from the database records the revision
 from in its manifest (``source.database_revision``). A node rebuilds when the two differ:
 
 - on the node where a decision was made, straight after the commit (an ``after_commit`` hook);
-- on every node, when a request finds (at most every ``DATABASE_POLL_SECONDS``) that the
-  database has moved on: so all nodes sharing one PostgreSQL serve the new generation.
+- on every node, when its builder thread finds (woken by requests, at most every
+  ``DATABASE_POLL_SECONDS``) that the database has moved on: so all nodes sharing one
+  PostgreSQL serve the new generation. Requests never wait for the database for this.
 
 Builds run on one background thread per process, after ``PUBLISH_DEBOUNCE_SECONDS`` without a
 new publication, so a burst of decisions makes one generation. A file lock in the index folder
@@ -93,6 +94,7 @@ class Publisher:
         self._lock = threading.Lock()
         self._thread: threading.Thread | None = None
         self._last_check = 0.0
+        self._debounce_next = False
         self.last_error: str | None = None
         self.builds = 0
         event.listen(db.sessions, "after_commit", self._after_commit)
@@ -102,25 +104,23 @@ class Publisher:
             self.kick()
 
     def check(self) -> None:
-        """Called on requests: at most every poll interval, compare the revisions."""
+        """Called after requests: at most every poll interval, have the builder thread
+        compare the revisions. The request itself never touches the database for this."""
         now = time.monotonic()
         if now - self._last_check < self.poll_seconds:
             return
         self._last_check = now
-        try:
-            with self.db.session() as session:
-                revision = database_revision(session)
-        except Exception as exc:  # the search must go on when the database is down
-            log.warning("could not read the published revision: %s", exc)
-            return
-        if needs_build(revision, index_revision(self.root)):
-            self.kick()
+        self._wake(debounce=False)
 
     def kick(self) -> None:
-        """Ask for a build soon; starts the builder thread if it is not running."""
-        self._wanted.set()
+        """A publication was committed here: build soon, once the burst is over."""
+        self._wake(debounce=True)
+
+    def _wake(self, debounce: bool) -> None:
         with self._lock:
-            if self._thread is None or not self._thread.is_alive():
+            self._debounce_next = self._debounce_next or debounce
+            self._wanted.set()
+            if self._thread is None:
                 self._thread = threading.Thread(target=self._run, name="impact-search-publisher",
                                                 daemon=True)
                 self._thread.start()
@@ -135,17 +135,22 @@ class Publisher:
                 return
 
     def _run(self) -> None:
-        while self._wanted.is_set():
-            self._debounce()
+        while True:
+            with self._lock:  # decide to stop under the lock, so no wake-up is ever lost
+                if not self._wanted.is_set():
+                    self._thread = None
+                    return
+                debounce, self._debounce_next = self._debounce_next, False
+            if debounce:
+                self._debounce()
             self._wanted.clear()
             try:
                 if not self.build_if_behind():
                     # Another process of this node holds the lock: look again shortly.
-                    time.sleep(self.poll_seconds)
                     self._last_check = 0.0
-            except Exception as exc:
+            except Exception as exc:  # the search goes on; the next check tries again
                 self.last_error = f"{type(exc).__name__}: {exc}"
-                log.exception("building the index from the database failed")
+                log.warning("could not bring the index up to the database: %s", self.last_error)
 
     def build_if_behind(self) -> bool:
         """Build a generation if the database has moved on; False if another process holds
