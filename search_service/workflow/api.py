@@ -9,6 +9,7 @@ one JSON shape, with ``problems`` (field, reason) for an invalid record.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 from flask import Blueprint, Flask, Response, current_app, jsonify, request
@@ -123,22 +124,23 @@ def patch_view(submission_id: int) -> Response:
     return _answer(submission, user)
 
 
-@bp.post("/submissions/<int:submission_id>/submit")
-def submit_view(submission_id: int) -> Response:
+def _transition(submission_id: int, change: Callable[..., Submission]) -> Response:
+    """Submit or withdraw: If-Match is optional here (the state machine guards the rest)."""
     submission, user = _readable(submission_id)
     session = get_db()
-    submissions.submit(session, submission, user, expected_version=_if_match(False))
+    change(session, submission, user, expected_version=_if_match(False))
     session.commit()
     return _answer(submission, user)
+
+
+@bp.post("/submissions/<int:submission_id>/submit")
+def submit_view(submission_id: int) -> Response:
+    return _transition(submission_id, submissions.submit)
 
 
 @bp.post("/submissions/<int:submission_id>/withdraw")
 def withdraw_view(submission_id: int) -> Response:
-    submission, user = _readable(submission_id)
-    session = get_db()
-    submissions.withdraw(session, submission, user, expected_version=_if_match(False))
-    session.commit()
-    return _answer(submission, user)
+    return _transition(submission_id, submissions.withdraw)
 
 
 @bp.get("/reviews")
