@@ -155,13 +155,15 @@ class Publisher:
     def build_if_behind(self) -> bool:
         """Build a generation if the database has moved on; False if another process holds
         the build lock. Safe to call directly (the CLI and tests do)."""
+        if not self._behind():
+            return True  # the usual case: no lock file, nothing written
         with _build_lock(self.root) as locked:
             if not locked:
                 return False
             with self.db.session() as session:
                 revision = database_revision(session)
                 if not needs_build(revision, index_revision(self.root)):
-                    return True
+                    return True  # another process built it while we waited
                 records = published_records(session)
             report = build_generation(records, self.root,
                                       source={"database_revision": revision})
@@ -170,6 +172,10 @@ class Publisher:
             log.info("published revision %s: %s case studies -> %s", revision,
                      report.documents, report.generation.name)
             return True
+
+    def _behind(self) -> bool:
+        with self.db.session() as session:
+            return needs_build(database_revision(session), index_revision(self.root))
 
     def wait_idle(self, timeout: float = 60.0) -> bool:
         """Wait for the builder thread to finish (tests, shutdown); False on timeout."""

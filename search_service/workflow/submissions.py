@@ -44,7 +44,7 @@ from search_service.workflow.records import (
 )
 
 __all__ = ["get", "mine", "create", "update", "submit", "withdraw", "check_readable",
-           "check_owner", "full_record", "check_version"]
+           "check_owner", "check_can_withdraw", "full_record", "check_version"]
 
 Record = dict[str, Any]
 
@@ -159,13 +159,17 @@ def submit(session: Session, submission: Submission, user: User, *,
     return submission
 
 
+def check_can_withdraw(submission: Submission, user: User) -> None:
+    if not (submission.owner_id == user.id or user.can(Role.ADMIN)):
+        raise Forbidden("Only the person who wrote this case study, or an admin, can withdraw "
+                        "it.")
+
+
 def withdraw(session: Session, submission: Submission, user: User, *,
              expected_version: int | None = None) -> Submission:
     """The owner (or an admin) takes it back; a published one leaves search at the next
     index generation."""
-    if not (submission.owner_id == user.id or user.can(Role.ADMIN)):
-        raise Forbidden("Only the person who wrote this case study, or an admin, can withdraw "
-                        "it.")
+    check_can_withdraw(submission, user)
     check_version(submission, expected_version)
     if submission.state_enum is State.WITHDRAWN:
         raise Conflict("This case study has already been withdrawn.")

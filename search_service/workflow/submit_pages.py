@@ -214,12 +214,14 @@ def status(submission_id: int) -> Response:
     submission = submissions.get(get_db(), submission_id)
     submissions.check_readable(submission, user)
     return render("workflow/status.html", submission=submission, case=preview(submission.record),
-                  owner=submission.owner_id == user.id)
+                  owner=submission.owner_id == user.id, admin=user.can_admin)
 
 
 @bp.get("/submissions/<int:submission_id>/withdraw")
 def confirm_withdraw(submission_id: int) -> Response:
-    submission = _owned(submission_id)
+    user = require_user()
+    submission = submissions.get(get_db(), submission_id)
+    submissions.check_can_withdraw(submission, user)
     return render("workflow/withdraw.html", submission=submission)
 
 

@@ -6,7 +6,8 @@
 const form = document.getElementById('case-form')
 const panel = document.getElementById('assist-panel')
 const status = document.getElementById('assist-status')
-const WAIT_MS = 800
+// A pause in typing; the 'similar' rate-limit budget allows 30 a minute.
+const WAIT_MS = 1200
 
 if (form && panel && form.dataset.assist) {
   let timer = null

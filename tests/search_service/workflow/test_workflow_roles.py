@@ -27,7 +27,7 @@ TABLE: list[tuple[str, str, str, tuple[int, ...]]] = [
     ("POST", "/submissions/assist", "draft", (302, 200, 200, 200, 200)),
     ("POST", "/submissions/upload", "draft", (302, 400, 400, 400, 400)),
     ("POST", "/submissions/<id>/upload", "draft", (302, 400, 403, 403, 403)),
-    ("GET", "/submissions/<id>/withdraw", "draft", (302, 200, 403, 403, 403)),
+    ("GET", "/submissions/<id>/withdraw", "draft", (302, 200, 403, 403, 200)),
     ("POST", "/submissions/<id>/withdraw", "draft", (302, 302, 403, 403, 302)),
     ("GET", "/reviews", "submitted", (302, 403, 403, 200, 200)),
     ("GET", "/reviews/<id>", "submitted", (302, 403, 403, 200, 200)),
