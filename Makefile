@@ -6,7 +6,7 @@ PIP := $(BIN)/python -m pip
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run serve-prod audit test lint typecheck unit install install-test assets wheel screenshots clean bench install-bench
+.PHONY: run serve-prod audit test lint typecheck unit install install-test assets docs wheel screenshots clean bench install-bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -34,14 +34,22 @@ install: $(VENV)/.installed
 install-test: $(VENV)/.installed-test
 install-bench: $(VENV)/.installed-bench
 
-# The pages' NHS.UK frontend comes from npm too (node_modules/.installed, above) and is served
-# from web/vendor: nothing is loaded from a CDN.
-web/vendor/nhsuk-frontend/VERSION: node_modules/.installed scripts/vendor_assets.py
+# The pages' NHS.UK frontend (built CSS, JS and icons) is committed in web/vendor, so that
+# installing needs no Node; nothing is loaded from a CDN. `make assets` refreshes it from npm
+# after package.json moves to a new version (a test checks the copy matches package-lock.json).
+assets: node_modules/.installed
 	$(PYTHON) scripts/vendor_assets.py
-assets: web/vendor/nhsuk-frontend/VERSION
 
-run: install assets
-	$(BIN)/impact-search index --if-missing
+# The tables in the README (settings) and docs/adding-a-case-study.md (fields, vocabularies)
+# are generated from search_service/settings.py, corpus/schema.json and corpus/vocabularies.json.
+docs: install
+	$(BIN)/python scripts/docs_tables.py
+
+# Rebuilds the index when the case studies in CORPUS changed since it was built (and says so):
+# `make run CORPUS=path/to/cases` serves your own.
+CORPUS ?= corpus/cases
+run: install
+	$(BIN)/impact-search index --if-stale --corpus $(CORPUS)
 	$(BIN)/impact-search serve --host $(HOST) --port $(PORT)
 
 # Production: gunicorn worker processes; put nginx in front (see the README).
@@ -62,7 +70,8 @@ lint: install-test
 typecheck: install-test
 	$(BIN)/mypy
 
-unit: install-test node_modules/.installed assets
+# node_modules: axe-core for the browser tests, and nhsuk-frontend to check web/vendor against.
+unit: install-test node_modules/.installed
 	$(BIN)/pytest
 
 test: lint typecheck unit
@@ -73,14 +82,16 @@ BENCH_SIZES ?= 1000,10000
 bench: install-bench
 	$(BIN)/python -m bench.run --sizes $(BENCH_SIZES)
 	$(BIN)/python -m bench.relevance --split test --out bench/results/nfcorpus-test.json
+	$(BIN)/python -m bench.insights --size 10000
+	$(BIN)/python -m bench.cards --out bench/results/cards.json
 
-# The wheel carries web/ (with web/vendor) as search_service/_data/web: build it after assets.
-wheel: install-test assets
+# The wheel carries web/ (with the committed web/vendor) as search_service/_data/web.
+wheel: install-test
 	$(BIN)/python -m build --wheel
 
 # 375 px and 1280 px screenshots of every page type, into docs/screenshots.
-screenshots: install-test assets
+screenshots: install-test
 	$(BIN)/python scripts/screenshots.py
 
 clean:
-	rm -rf $(VENV) node_modules web/vendor instance .mypy_cache .ruff_cache .pytest_cache
+	rm -rf $(VENV) node_modules instance .mypy_cache .ruff_cache .pytest_cache

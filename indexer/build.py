@@ -18,7 +18,7 @@ from typing import Any
 
 from indexer import fulltext, similarity
 from indexer.documents import IndexDocument, from_case
-from indexer.errors import InvalidCorpusError
+from indexer.errors import EmptyCorpusError, InvalidCorpusError
 from indexer.facets import build_columns, save_columns
 from indexer.generations import new_build_dir, publish
 from indexer.manifest import FORMAT_VERSION, Manifest, library_versions, now_iso, write_manifest
@@ -72,6 +72,14 @@ def build_documents(
     }
 
 
+def _nothing_to_publish(corpus: Path, loaded: LoadResult) -> str:
+    if not loaded.records:
+        return (f"none of the {len(loaded.files)} files in {corpus} is a valid case study; "
+                "nothing was built. Run `impact-search validate` to see why.")
+    return (f"none of the {len(loaded.records)} case studies in {corpus} may be published "
+            "(consent.external is false in every one); nothing was built")
+
+
 def build_index(
     corpus: Path,
     root: Path,
@@ -83,15 +91,19 @@ def build_index(
     """Validate ``corpus`` and publish a new generation under ``root``.
 
     Raises :class:`InvalidCorpusError` (nothing written) when the corpus has problems and
-    ``skip_invalid`` is false.
+    ``skip_invalid`` is false, and :class:`EmptyCorpusError` when no record may be published.
     """
     started = time.perf_counter()
     loaded: LoadResult = load_corpus(corpus)
     if loaded.problems and not skip_invalid:
         raise InvalidCorpusError(loaded.problems)
+    if not publishable(loaded.records):
+        # An index of nothing would publish, then answer every search with nothing.
+        raise EmptyCorpusError(_nothing_to_publish(corpus, loaded))
     report = build_generation(loaded.records, root, corpus_sha256=corpus_hash(loaded.files),
                               skipped=loaded.skipped, procs=procs,
-                              progress_factory=progress_factory, started=started)
+                              progress_factory=progress_factory, started=started,
+                              parameters={"corpus": str(corpus.resolve())})
     report.problems = loaded.problems
     return report
 
@@ -110,6 +122,7 @@ def build_generation(
     *,
     corpus_sha256: str | None = None,
     source: dict[str, Any] | None = None,
+    parameters: dict[str, Any] | None = None,
     skipped: Sequence[str] = (),
     procs: int = 1,
     progress_factory: Callable[[int], Progress] | None = None,
@@ -118,16 +131,20 @@ def build_generation(
     """Publish a new generation of valid ``records`` under ``root``.
 
     Consent is applied here for every caller (a folder, the workflow database): records
-    without ``consent.external`` are withheld and unconsented names removed.
+    without ``consent.external`` are withheld and unconsented names removed. ``source`` says
+    where the records came from (the manifest keeps it: the workflow's database revision).
     """
     started = time.perf_counter() if started is None else started
     valid = publishable(records)
+    if not valid:
+        raise EmptyCorpusError("no case study may be published (none has consent.external); "
+                               "nothing was built")
     public = sorted((public_record(r) for r in valid), key=lambda r: r["id"])
     documents = [from_case(r) for r in public]
     build_dir = new_build_dir(root)
     try:
         progress = progress_factory(2 * len(documents)) if progress_factory else None
-        parameters = build_documents(build_dir, documents, procs=procs, progress=progress)
+        built = build_documents(build_dir, documents, procs=procs, progress=progress)
         write_store(build_dir, public)
         vocab = load_vocabularies()
         save_columns(build_dir, build_columns(public, vocab))
@@ -139,7 +156,7 @@ def build_generation(
             documents=len(public),
             built_at=now_iso(),
             build_seconds=round(time.perf_counter() - started, 3),
-            parameters=parameters,
+            parameters={**built, **(parameters or {})},
             versions=library_versions(),
             skipped=list(skipped),
             source=dict(source or {}),

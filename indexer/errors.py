@@ -4,6 +4,8 @@
 
     IndexerError
      ├── InvalidCorpusError          the corpus has problems; nothing was built
+     ├── EmptyCorpusError            no records, or none that may be published (also a
+     │                               FileNotFoundError, like a corpus folder that is missing)
      └── IndexProblem                an index generation cannot be opened or served
           ├── IndexMissingError      no generation yet
           ├── IndexFormatError       built by another format version: rebuild
@@ -19,7 +21,7 @@ if TYPE_CHECKING:
     from indexer.sources.corpus import Problem
 
 __all__ = [
-    "IndexerError", "InvalidCorpusError", "IndexProblem", "IndexMissingError",
+    "IndexerError", "InvalidCorpusError", "EmptyCorpusError", "IndexProblem", "IndexMissingError",
     "IndexFormatError", "DamagedGenerationError",
 ]
 
@@ -34,6 +36,13 @@ class InvalidCorpusError(IndexerError):
     def __init__(self, problems: Sequence[Problem]) -> None:
         self.problems = list(problems)
         super().__init__(f"{len(problems)} problem(s) in the corpus")
+
+
+class EmptyCorpusError(IndexerError, FileNotFoundError):
+    """Nothing to index: the folder holds no record files, or no record may be published.
+
+    A FileNotFoundError too, so that whatever reports a missing corpus folder reports this.
+    """
 
 
 class IndexProblem(IndexerError):

@@ -41,6 +41,10 @@ class RecordStore:
     def __len__(self) -> int:
         return len(self._ids)
 
+    def ids(self) -> list[str]:
+        """Every record's id, in ordinal order."""
+        return sorted(self._ids, key=self._ids.__getitem__)
+
     def ordinal(self, case_id: str) -> int | None:
         return self._ids.get(case_id)
 
@@ -55,6 +59,14 @@ class RecordStore:
             f"SELECT ord, json FROM records WHERE ord IN ({marks})", [int(o) for o in ordinals]
         ))
         return [json.loads(rows[int(o)]) for o in ordinals]
+
+    def numbers(self, path: str) -> list[tuple[int, float]]:
+        """``(ordinal, value)`` for every record whose JSON has a number at ``path`` (e.g.
+        ``$.savings.money_gbp``), read by SQLite without parsing whole records in Python."""
+        rows = self._db.execute(
+            "SELECT ord, json_extract(json, ?) FROM records "
+            "WHERE json_type(json, ?) IN ('integer', 'real') ORDER BY ord", (path, path))
+        return [(int(o), float(v)) for o, v in rows]
 
     def close(self) -> None:
         self._db.close()

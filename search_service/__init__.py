@@ -3,10 +3,11 @@
 - :mod:`search_service.engine`: the query side (search, similar, lookup, suggest) over an
   open index generation. Flask-free: no Flask or Werkzeug import, no request globals.
 - The web layer (this package): :func:`create_app`, one blueprint per feature (``api``,
-  ``pages``, ``widget``), the one error handler (:mod:`~search_service.errors`), settings
-  declared as data (:mod:`~search_service.settings`) and the per-request generation
-  (:mod:`~search_service.current`). Views read parameters, call one engine function and render
-  JSON or HTML from the same result, so a page and its JSON twin cannot disagree.
+  ``pages``, ``widget``, ``insights``, ``downloads``, ``analytics``), the one error handler
+  (:mod:`~search_service.errors`), settings declared as data (:mod:`~search_service.settings`)
+  and the per-request generation (:mod:`~search_service.current`). Views read parameters,
+  call one engine function and render JSON or HTML from the same result, so a page and its
+  JSON twin cannot disagree.
 - :mod:`search_service.production`: what makes the app safe on the internet (security
   headers, CORS and caching, rate limits, metrics, access log, gunicorn); its ``init_app``
   writes down the order of every request hook.

@@ -6,6 +6,7 @@ from typing import Any
 
 from flask import Blueprint, Flask, Response, jsonify, request
 
+from search_service.cards import views as cards
 from search_service.current import get_generation, live_index
 from search_service.engine import browse, search, similar
 from search_service.engine.errors import ParameterError
@@ -40,7 +41,9 @@ def search_view() -> Response:
 
 @bp.get("/cases/<case_id>")
 def case_view(case_id: str) -> Response:
-    return jsonify(browse.lookup(get_generation(), case_id).to_json())
+    case = browse.lookup(get_generation(), case_id).to_json()
+    case["cards"] = cards.share(case)  # the case page shows the same downloads and alt text
+    return jsonify(case)
 
 
 @bp.get("/cases/<case_id>/similar")

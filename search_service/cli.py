@@ -1,8 +1,9 @@
 """``impact-search``: validate, index, serve, search and find similar case studies.
 
 A thin shell over the library: every command's work is a function elsewhere, and every error
-says what to do next. The serving and query commands import :mod:`search_service` lazily, so
-the indexing commands never load Flask.
+says what to do next. Each command imports what it needs when it runs: importing this module
+(and so ``--help`` and ``validate``) never loads nltk, Whoosh, scikit-learn or Flask, which
+together take seconds (a test keeps it so; bench/cli_startup.py measures it).
 """
 
 from __future__ import annotations
@@ -18,12 +19,9 @@ from typing import Any
 
 import click
 
-from indexer.build import build_index
 from indexer.errors import IndexProblem, InvalidCorpusError
 from indexer.generations import read_current
-from indexer.manifest import read_manifest
 from indexer.paths import corpus_dir
-from indexer.sources.corpus import load_corpus
 
 __all__ = ["main", "default_index_dir"]
 
@@ -52,6 +50,7 @@ def _index_option(func: Callable[..., Any]) -> Callable[..., Any]:
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="impact-search", prog_name="impact-search")
 def main() -> None:
     """Search NHS library and knowledge service impact case studies."""
 
@@ -60,6 +59,8 @@ def main() -> None:
 @click.argument("corpus", required=False, type=click.Path(path_type=Path))
 def validate(corpus: Path | None) -> None:
     """Check every case study file in CORPUS (default: the bundled corpus/cases)."""
+    from indexer.sources.corpus import load_corpus
+
     corpus = corpus or corpus_dir() / "cases"
     try:
         result = load_corpus(corpus)
@@ -84,16 +85,22 @@ def validate(corpus: Path | None) -> None:
               help="Whoosh writer processes.")
 @click.option("--quiet", is_flag=True, help="No progress bar.")
 @click.option("--if-missing", is_flag=True, help="Do nothing if a live index exists.")
+@click.option("--if-stale", is_flag=True,
+              help="Do nothing if the live index was built from this corpus as it is now.")
 def index(corpus: Path | None, index_dir: Path | None, skip_invalid: bool, procs: int,
-          quiet: bool, if_missing: bool) -> None:
+          quiet: bool, if_missing: bool, if_stale: bool) -> None:
     """Validate the corpus and build a new index generation, then switch to it."""
-    from tqdm import tqdm
-
     corpus = corpus or corpus_dir() / "cases"
     index_dir = index_dir or default_index_dir()
     if if_missing and _usable_index(index_dir):
         click.echo(f"An index already exists in {index_dir}; not rebuilding.")
         return
+    if if_stale and _up_to_date(index_dir, corpus):
+        return
+    # Only now: the builder imports nltk, Whoosh and scikit-learn (seconds).
+    from tqdm import tqdm
+
+    from indexer.build import build_index
     bars: list[Any] = []
 
     def progress(total: int) -> Callable[[int], None]:
@@ -126,6 +133,8 @@ def index(corpus: Path | None, index_dir: Path | None, skip_invalid: bool, procs
 
 def _usable_index(index_dir: Path) -> bool:
     """A live generation this version can read (an old format is rebuilt, not served)."""
+    from indexer.manifest import read_manifest  # importlib.metadata: not for --help
+
     live = read_current(index_dir)
     if live is None:
         return False
@@ -135,6 +144,36 @@ def _usable_index(index_dir: Path) -> bool:
         click.echo(f"Rebuilding: {exc}")
         return False
     return True
+
+
+def _up_to_date(index_dir: Path, corpus: Path) -> bool:
+    """Whether the live index was built from ``corpus`` as it is now; says which, and why."""
+    from indexer.manifest import read_manifest
+    from indexer.sources.corpus import corpus_files, corpus_hash
+
+    if read_current(index_dir) is None:
+        click.echo(f"No index in {index_dir} yet; building one.")
+        return False
+    if not _usable_index(index_dir):  # says why it is rebuilt
+        return False
+    try:
+        current = corpus_hash(corpus_files(corpus))
+    except FileNotFoundError:
+        return False  # the build says what is wrong with the corpus
+    live = index_dir / str(read_current(index_dir))
+    manifest = read_manifest(live)
+    built_from = manifest.parameters.get("corpus")
+    if built_from and built_from != str(corpus.resolve()):
+        click.echo(f"The index in {index_dir} was built from {built_from}; rebuilding from "
+                   f"{corpus}.")
+        return False
+    if manifest.corpus_sha256 == current:
+        click.echo(f"The index in {index_dir} is up to date with {corpus} "
+                   f"({manifest.documents} case studies); not rebuilding.")
+        return True
+    click.echo(f"The case studies in {corpus} changed since the index was built "
+               f"({manifest.built_at}); rebuilding.")
+    return False
 
 
 @main.command()
@@ -151,6 +190,8 @@ def _usable_index(index_dir: Path) -> bool:
 def serve(index_dir: Path | None, host: str, port: int, prod: bool, workers: int,
           timeout: int) -> None:
     """Serve the site and API (Flask's server, or gunicorn with --prod)."""
+    config = {"INDEX_DIR": str(index_dir)} if index_dir else None
+    _check_settings(config)
     if prod:
         # Before anything imports prometheus_client: its multiprocess mode is chosen at import.
         _prepare_metrics_dir()
@@ -163,10 +204,21 @@ def serve(index_dir: Path | None, host: str, port: int, prod: bool, workers: int
         return
     from search_service import create_app
 
-    config = {"INDEX_DIR": str(index_dir)} if index_dir else None
     app = create_app(config)
     _require_index(app.config["INDEX_DIR"])
     app.run(host=host, port=port)
+
+
+def _check_settings(config: dict[str, Any] | None) -> None:
+    """Refuse to start, with one line per bad setting, before any worker is started."""
+    from flask import Flask
+
+    from search_service.settings import SettingsError, load_config
+
+    try:
+        load_config(Flask("search_service", instance_relative_config=True), config)
+    except SettingsError as exc:
+        raise click.ClickException(str(exc)) from None
 
 
 def _prepare_metrics_dir() -> str:

@@ -48,8 +48,10 @@ def error_status(error: BaseException) -> tuple[int, str]:
         messages = {
             404: "There is no page or API endpoint at this address.",
             405: f"{request.method} is not allowed here.",
+            # The request's own limit: a view may allow more than MAX_CONTENT_LENGTH.
             413: "The request body is too large: the limit is "
-                 f"{current_app.config['MAX_CONTENT_LENGTH']:,} bytes.",
+                 f"{request.max_content_length or current_app.config['MAX_CONTENT_LENGTH']:,}"
+                 " bytes.",
         }
         return code, messages.get(code, error.description or error.name)
     return 500, "Something went wrong on our side. It has been logged; please try again."

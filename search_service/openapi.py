@@ -9,6 +9,7 @@ from typing import Any
 
 from indexer.facets import FACETS
 from search_service.engine.browse import MAX_SUGGEST_CHARS
+from search_service.engine.insights import BREAKDOWNS, FIGURES
 from search_service.engine.params import (
     MAX_FACET_VALUES,
     MAX_PER_PAGE,
@@ -19,6 +20,7 @@ from search_service.engine.params import (
 )
 from search_service.engine.query import MAX_QUERY_CHARS
 from search_service.engine.similar import MAX_DRAFT_CHARS, MAX_K
+from search_service.workflow import api_doc
 
 __all__ = ["openapi_document"]
 
@@ -118,7 +120,19 @@ _SCHEMAS: dict[str, Any] = {
                                 "text": {"type": "string"}, "name": {"type": "string"},
                                 "role": {"type": "string"},
                                 "organisation": {"type": "string"}}},
-                            "facets": {"type": "object"}}},
+                            "facets": {"type": "object"},
+                            "cards": _ref("CaseCards")}},
+    "CaseCards": {"type": "object", "required": ["alt_text", "hashtag", "downloads"],
+                  "description": "The case's impact cards and the alt text to post with them.",
+                  "properties": {"alt_text": {"type": "string"}, "hashtag": {"type": "string"},
+                                 "downloads": {"type": "array", "items": {
+                                     "type": "object",
+                                     "required": ["format", "name", "url", "media_type"],
+                                     "properties": {"format": {"type": "string"},
+                                                    "name": {"type": "string"},
+                                                    "url": {"type": "string"},
+                                                    "media_type": {"type": "string"},
+                                                    "description": {"type": "string"}}}}}},
     "FacetsResponse": {"type": "object", "required": ["total", "facets"],
                        "properties": {"total": {"type": "integer"}, "facets": _ref("Facets")}},
     "SuggestResponse": {"type": "object", "required": ["q", "suggestions", "did_you_mean"],
@@ -144,106 +158,43 @@ _SCHEMAS: dict[str, Any] = {
             "type": "array", "items": {"type": "string"}}}}},
 }
 
-# The workflow (search_service/workflow/api.py): a submission's record uses the corpus
-# schema's field names (corpus/schema.json); any subset while it is a draft.
-_CHANGE_ERRORS = {str(code): _json(_ref("Error"), text) for code, text in (
-    (400, "Invalid record (each problem in `problems`) or a missing CSRF token"),
-    (401, "Not signed in: no session, or a bearer token that is not valid or revoked"),
-    (403, "Signed in, but not allowed: the role, or someone else's submission"),
-    (404, "No such submission"),
-    (409, "Changed by someone else since your version, or the state does not allow it"),
-    (413, "Request body too large"), (429, "Too many requests from this address"),
-    (503, "The database needs `impact-search db upgrade`"))}
-_SCHEMAS["Error"]["properties"]["problems"] = {
-    "type": "array", "description": "For an invalid record: each field and what is wrong",
-    "items": {"type": "object", "required": ["field", "reason"], "properties": {
-        "field": {"type": "string"}, "reason": {"type": "string"}}}}
-_CRITERIA = ("achievement", "impact", "library_role", "quantified", "named_champion")
-_STATES = ["draft", "submitted", "changes_requested", "accepted", "published", "escalated",
-           "withdrawn"]
-_STAMP = {"type": ["string", "null"], "format": "date-time"}
+# Impact insights (/api/v1/insights): totals and breakdowns of a whole search.
+_COUNT = {"type": "integer", "minimum": 0}
+_AMOUNT = {"type": "number", "minimum": 0}
 _SCHEMAS.update({
-    "Record": {"type": "object", "description": "Case study fields named as in the corpus "
-               "schema (corpus/schema.json); id and submitted_date are set by the service."},
-    "Submission": {"type": "object", "required": ["id", "state", "version", "record"],
-                   "properties": {
-                       "id": {"type": "integer"}, "case_id": {"type": ["string", "null"]},
-                       "state": {"enum": _STATES}, "version": {"type": "integer"},
-                       "round": {"type": "integer"}, "record": _ref("Record"),
-                       "origins": {"type": "object", "description": "Fields filled from a "
-                                   "document: read, inferred or missing"},
-                       "created_at": _STAMP, "updated_at": _STAMP, "submitted_at": _STAMP,
-                       "published_at": _STAMP, "url": {"type": "string"},
-                       "public_url": {"type": ["string", "null"]},
-                       "can_review": {"type": "boolean"},
-                       "reviews": {"type": "array", "items": {"type": "object", "properties": {
-                           "round": {"type": "integer"},
-                           "decision": {"enum": ["accept", "escalate", "changes"]},
-                           "criteria": {"type": "object"}, "comment": {"type": "string"},
-                           "created_at": _STAMP}}}}},
-    "Queue": {"type": "object", "required": ["submissions"], "properties": {
-        "region": {"type": ["string", "null"]},
-        "submissions": {"type": "array", "items": {"type": "object", "properties": {
-            "id": {"type": "integer"}, "title": {"type": "string"},
-            "region": {"type": ["string", "null"]},
-            "organisation": {"type": ["string", "null"]}, "round": {"type": "integer"},
-            "submitted_at": _STAMP, "url": {"type": "string"}}}}}},
-    "Decision": {"type": "object", "required": ["decision", "criteria"], "properties": {
-        "decision": {"enum": ["accept", "escalate", "changes"]},
-        "criteria": {"type": "object", "required": list(_CRITERIA),
-                     "additionalProperties": False,
-                     "properties": {c: {"type": "boolean"} for c in _CRITERIA}},
-        "comment": {"type": "string", "description": "Needed to request changes"}}},
+    "Figure": {"type": "object", "required": ["sum", "reported"],
+               "description": "A saving summed over the case studies that report it.",
+               "properties": {"sum": _AMOUNT, "reported": _COUNT}},
+    "Bucket": {"type": "object", "required": ["key", "label", "count", "money_gbp",
+                                              "staff_hours"],
+               "properties": {"key": {"type": "string"}, "label": {"type": "string"},
+                              "count": _COUNT, "money_gbp": _AMOUNT, "staff_hours": _AMOUNT}},
+    "Leader": {"type": "object", "required": ["id", "title", "url", "organisation", "year",
+                                              "value"],
+               "properties": {"id": {"type": "string"}, "title": {"type": "string"},
+                              "url": {"type": "string"}, "organisation": {"type": "string"},
+                              "year": {"type": "integer"}, "value": _AMOUNT}},
+    "InsightsResponse": {
+        "type": "object",
+        "required": ["query", "total", "figures", "breakdowns", "largest", "notices",
+                     "took_ms"],
+        "properties": {
+            "query": {"type": "object"}, "total": _COUNT,
+            "figures": {"type": "object", "required": list(FIGURES),
+                        "properties": {name: _ref("Figure") for name in FIGURES}},
+            "breakdowns": {"type": "object", "required": list(BREAKDOWNS),
+                           "properties": {name: {"type": "array", "items": _ref("Bucket")}
+                                          for name in BREAKDOWNS}},
+            "largest": {"type": "object", "required": list(FIGURES),
+                        "properties": {name: {"type": "array", "items": _ref("Leader")}
+                                       for name in FIGURES}},
+            "notices": {"type": "array", "items": {"type": "string"}},
+            "took_ms": {"type": "number"}}},
 })
-_SUBMISSION_ID = {"name": "submission_id", "in": "path", "required": True,
-                  "schema": {"type": "integer", "minimum": 1}}
-_IF_MATCH = {"name": "If-Match", "in": "header", "required": False,
-             "description": "The ETag of the version you changed (\"v3\"): 409 if it is no "
-                            "longer the current one", "schema": {"type": "string"}}
-_AUTH: list[dict[str, list[str]]] = [{"bearer": []}, {"session": []}]
 
-
-def _workflow_paths() -> dict[str, Any]:
-    one = _json(_ref("Submission"))
-    body = {"required": True, "content": {"application/json": {"schema": _ref("Record")}}}
-    return {
-        "/api/v1/submissions": {"post": {
-            "operationId": "createSubmission", "summary": "Start a draft", "security": _AUTH,
-            "requestBody": body,
-            "responses": {"201": _json(_ref("Submission"), "Created"), **_CHANGE_ERRORS}}},
-        "/api/v1/submissions/{submission_id}": {
-            "get": {"operationId": "getSubmission", "summary": "A submission, its state and "
-                    "reviewers' comments (ETag: its version)", "security": _AUTH,
-                    "parameters": [_SUBMISSION_ID],
-                    "responses": {"200": one, **_CHANGE_ERRORS}},
-            "patch": {"operationId": "changeSubmission", "summary": "Change a draft: a JSON "
-                      "merge patch of the record (null removes a field)", "security": _AUTH,
-                      "parameters": [_SUBMISSION_ID, {**_IF_MATCH, "required": True}],
-                      "requestBody": body,
-                      "responses": {"200": one, **_CHANGE_ERRORS, "428": _json(
-                          _ref("Error"), "If-Match is required")}}},
-        "/api/v1/submissions/{submission_id}/submit": {"post": {
-            "operationId": "submitSubmission", "summary": "Submit for review: the record must "
-            "be complete", "security": _AUTH, "parameters": [_SUBMISSION_ID, _IF_MATCH],
-            "responses": {"200": one, **_CHANGE_ERRORS}}},
-        "/api/v1/submissions/{submission_id}/withdraw": {"post": {
-            "operationId": "withdrawSubmission", "summary": "Withdraw (a published one leaves "
-            "search at the next index generation)", "security": _AUTH,
-            "parameters": [_SUBMISSION_ID, _IF_MATCH],
-            "responses": {"200": one, **_CHANGE_ERRORS}}},
-        "/api/v1/reviews": {"get": {
-            "operationId": "reviewQueue", "summary": "Submitted case studies waiting for this "
-            "reviewer, oldest first", "security": _AUTH,
-            "parameters": [{"name": "region", "in": "query", "schema": {"type": "string"}}],
-            "responses": {"200": _json(_ref("Queue")), **_CHANGE_ERRORS}}},
-        "/api/v1/reviews/{submission_id}": {"post": {
-            "operationId": "decide", "summary": "A reviewer's decision on the checklist",
-            "security": _AUTH, "parameters": [_SUBMISSION_ID],
-            "requestBody": {"required": True, "content": {
-                "application/json": {"schema": _ref("Decision")}}},
-            "responses": {"200": one, **_CHANGE_ERRORS}}},
-    }
-
+# The submission workflow (search_service/workflow/api_doc.py).
+_SCHEMAS["Error"]["properties"]["problems"] = api_doc.ERROR_PROBLEMS
+_SCHEMAS.update(api_doc.SCHEMAS)
 
 _CASE_ID = {"name": "case_id", "in": "path", "required": True,
             "schema": {"type": "string", "maxLength": 200}}
@@ -289,6 +240,15 @@ def openapi_document(allowed: Allowed) -> dict[str, Any]:
             "parameters": [{"name": "q", "in": "query",
                             "schema": {"type": "string", "maxLength": MAX_SUGGEST_CHARS}}],
             "responses": {"200": _json(_ref("SuggestResponse")), **_ERRORS}}},
+        "/api/v1/insights": {"get": {
+            "operationId": "insights",
+            "summary": "Totals and breakdowns of everything a search matches",
+            "description": "Takes a search's parameters (page, per_page and sort are read "
+                           "and ignored): the number of case studies, money and staff hours "
+                           "saved with how many report each, breakdowns by facet and year, "
+                           "and the case studies with the largest figures.",
+            "parameters": search_params,
+            "responses": {"200": _json(_ref("InsightsResponse")), **_ERRORS}}},
         "/api/v1/health": {"get": {
             "operationId": "health", "summary": "Readiness: documents and index generation",
             "responses": {"200": _json(_ref("Health")), **_ERRORS}}},
@@ -296,16 +256,11 @@ def openapi_document(allowed: Allowed) -> dict[str, Any]:
             "operationId": "openapi", "summary": "This document",
             "responses": {"200": {"description": "OpenAPI 3.1 document"}}}},
     }
-    paths.update(_workflow_paths())
+    paths.update(api_doc.workflow_paths())  # the submission workflow's operations
     return {
         "openapi": "3.1.0",
         "info": {"title": "impact-search API", "version": "1.0.0",
                  "description": "Search NHS library and knowledge service impact case studies."},
         "paths": paths,
-        "components": {"schemas": _SCHEMAS, "securitySchemes": {
-            "bearer": {"type": "http", "scheme": "bearer", "description": "`impact-search "
-                       "tokens create EMAIL`"},
-            "session": {"type": "apiKey", "in": "cookie", "name": "impact_search_session",
-                        "description": "The signed-in browser; changes also need the "
-                                       "X-CSRF-Token header"}}},
+        "components": {"schemas": _SCHEMAS, "securitySchemes": api_doc.SECURITY_SCHEMES},
     }

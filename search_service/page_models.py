@@ -10,16 +10,20 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from typing import Any
 from urllib.parse import urlencode
 
 from indexer.facets import FACETS
+from indexer.manifest import Manifest
+from indexer.paths import corpus_dir
+from indexer.sources.corpus import corpus_files, corpus_hash
 from search_service.engine.params import BOOST_PREFIX, Filters, SearchParams
 from search_service.engine.search import SearchPage
 
 __all__ = ["query_pairs", "search_url", "FacetGroup", "ActiveFilter", "facet_groups",
            "active_filters", "pagination", "headline", "DEFAULT_PER_PAGE", "VISIBLE_VALUES",
-           "clear_all_url", "filter_pairs"]
+           "clear_all_url", "filter_pairs", "serves_bundled_sample", "citation_meta"]
 
 DEFAULT_PER_PAGE = 10
 VISIBLE_VALUES = 6  # facet values shown before "show more"
@@ -175,3 +179,40 @@ def headline(case: dict[str, Any]) -> str:
         return str(savings["other"])
     first = re.split(r"(?<=[.!?])\s+", str(case.get("outcome", "")).strip(), maxsplit=1)[0]
     return first
+
+
+@lru_cache(maxsize=1)
+def _bundled_sample_hash() -> str:
+    return corpus_hash(corpus_files(corpus_dir() / "cases"))
+
+
+def serves_bundled_sample(manifest: Manifest) -> bool:
+    """Whether the index was built from the bundled sample corpus, unchanged (by its hash)."""
+    return manifest.corpus_sha256 == _bundled_sample_hash()
+
+
+def citation_meta(case: dict[str, Any], url: str) -> list[tuple[str, str]]:
+    """``<meta name content>`` pairs that reference managers (Zotero, Mendeley) and Google
+    Scholar read: Highwire ``citation_*`` tags, which make it a report by its institution, and
+    Dublin Core. The author is the organisation: the people in a case study have not agreed
+    to be cited."""
+    organisation = str(case["facets"]["organisation"]["label"])
+    date = str(case["submitted_date"])
+    topics = [str(t) for t in case.get("topics", [])]
+    return [
+        ("citation_title", str(case["title"])),
+        ("citation_author", organisation),
+        ("citation_publication_date", date.replace("-", "/")),
+        ("citation_technical_report_institution", organisation),
+        ("citation_abstract_html_url", url),
+        ("citation_language", "en"),
+        *(("citation_keywords", topic) for topic in topics),
+        ("DC.title", str(case["title"])),
+        ("DC.creator", organisation),
+        ("DC.date", date),
+        ("DC.type", "Text"),
+        ("DC.description", str(case["summary"])),
+        ("DC.identifier", url),
+        ("DC.language", "en"),
+        *(("DC.subject", topic) for topic in topics),
+    ]

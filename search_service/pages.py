@@ -14,21 +14,32 @@ from dataclasses import replace
 from typing import Any
 from urllib.parse import urlencode
 
-from flask import Blueprint, Flask, Response, make_response, render_template, request
+from flask import (
+    Blueprint,
+    Flask,
+    Response,
+    current_app,
+    make_response,
+    render_template,
+    request,
+    url_for,
+)
 from jinja2 import ChainableUndefined, ChoiceLoader, PackageLoader
 
+from indexer.errors import IndexProblem
 from search_service import page_models
+from search_service.cards import views as cards
 from search_service.current import get_generation
 from search_service.engine import browse, similar
 from search_service.engine import search as search_module
 from search_service.engine.browse import MIN_SUGGEST_CHARS
-from search_service.engine.errors import ParameterError
+from search_service.engine.errors import ParameterError, QueryError
 from search_service.engine.params import Filters, SearchParams
 from search_service.engine.similar import MAX_DRAFT_CHARS
+from search_service.errors import wants_json
 
-__all__ = ["bp", "init_app", "SERVICE_NAME", "render_error"]
+__all__ = ["bp", "init_app", "render_error", "service_context"]
 
-SERVICE_NAME = "Library impact case study search"
 DRAFT_K = 10
 
 bp = Blueprint("pages", __name__, template_folder="templates")
@@ -50,8 +61,13 @@ def _page(template: str, twin: str, **context: Any) -> Response:
 
 @bp.get("/")
 def search_page() -> Response:
-    params = SearchParams.from_args(_args(), _allowed())
-    page = search_module.search(get_generation(), params)
+    try:
+        params = SearchParams.from_args(_args(), _allowed())
+        page = search_module.search(get_generation(), params)
+    except (ParameterError, QueryError) as problem:
+        if wants_json():  # the one JSON error shape, from the one handler
+            raise
+        return _search_problem(problem)
     query = urlencode(page_models.query_pairs(params))
     return _page(
         "pages/search.html", f"/api/v1/search?{query}" if query else "/api/v1/search",
@@ -65,14 +81,34 @@ def search_page() -> Response:
     )
 
 
+def _search_problem(problem: ParameterError | QueryError) -> Response:
+    """The search box again, with what was typed and the message beside it (400)."""
+    args = _args()
+    q = (args.get("q") or [""])[0]
+    on_box = problem.parameter == "q"
+    # What was typed stays; the parameter at fault is dropped, so searching again works.
+    hidden = [(name, value) for name, values in args.items()
+              if name not in ("q", problem.parameter) for value in values]
+    message = str(problem).partition(": ")[2] if isinstance(problem, ParameterError) and on_box \
+        else str(problem)
+    query = urlencode([(name, value) for name, values in args.items() for value in values])
+    response = _page("pages/search_error.html", f"/api/v1/search?{query}", q=q, message=message,
+                     on_box=on_box, hidden=hidden)
+    response.status_code = 400
+    return response
+
+
 @bp.get("/cases/<case_id>")
 def case_page(case_id: str) -> Response:
     generation = get_generation()
     # The template reads the same JSON the API twin returns, so the two cannot disagree.
     case = browse.lookup(generation, case_id).to_json()
+    case["cards"] = cards.share(case)
     related = similar.similar_to_case(generation, case_id, k=5)
+    url = url_for("pages.case_page", case_id=case_id, _external=True)
     return _page("pages/case.html", f"/api/v1/cases/{case_id}", case=case, related=related,
-                 headline=page_models.headline(case))
+                 headline=page_models.headline(case), canonical=url,
+                 citation=page_models.citation_meta(case, url))
 
 
 def _draft_form() -> tuple[str, int, Filters]:
@@ -128,6 +164,19 @@ def render_error(status: int, message: str) -> Response:
                                          message=message), status)
 
 
+def service_context() -> dict[str, Any]:
+    """What every page says about the service: its name, its contact, and the sample notice,
+    only while the bundled sample corpus is what is served (a real collection is never called
+    made up)."""
+    config = current_app.config
+    try:
+        sample = page_models.serves_bundled_sample(get_generation().manifest)
+    except IndexProblem:  # an error page while no index can be opened
+        sample = False
+    return {"service_name": config["SERVICE_NAME"], "contact_email": config["CONTACT_EMAIL"],
+            "sample_notice": config["SAMPLE_NOTICE"] if sample else ""}
+
+
 def init_app(app: Flask) -> None:
     # The design system's macros come from the nhsuk-frontend-jinja package; their optional
     # parameters need ChainableUndefined (see that package's README).
@@ -135,6 +184,7 @@ def init_app(app: Flask) -> None:
     env.undefined = ChainableUndefined
     env.loader = ChoiceLoader([env.loader or app.create_global_jinja_loader(),
                                PackageLoader("nhsuk_frontend_jinja")])
-    env.globals.update(service_name=SERVICE_NAME, suggest_min_chars=MIN_SUGGEST_CHARS)
+    env.globals.update(suggest_min_chars=MIN_SUGGEST_CHARS)
+    app.context_processor(service_context)
     app.extensions["html_error_renderer"] = render_error
     app.register_blueprint(bp)

@@ -20,7 +20,9 @@ from typing import Any
 
 import jsonschema
 
+from indexer.errors import EmptyCorpusError
 from indexer.paths import corpus_dir
+from indexer.sources.wording import json_reason, schema_reason, unknown_fields
 
 __all__ = [
     "Problem",
@@ -32,6 +34,7 @@ __all__ = [
     "public_record",
     "publishable",
     "corpus_hash",
+    "corpus_files",
     "organisation_key", "slug"]
 
 Record = dict[str, Any]
@@ -105,6 +108,7 @@ def load_vocabularies(base: Path | None = None) -> Vocabularies:
     return Vocabularies({k: v for k, v in data.items() if not k.startswith("_")})
 
 
+@lru_cache(maxsize=1)
 def _validator() -> jsonschema.Draft202012Validator:
     schema = _load_json(corpus_dir() / "schema.json")
     return jsonschema.Draft202012Validator(schema)
@@ -114,19 +118,15 @@ def _schema_problems(name: str, record: Any, vocab: Vocabularies) -> list[Proble
     problems = []
     for error in sorted(_validator().iter_errors(record), key=lambda e: list(e.path)):
         where = ".".join(str(p) for p in error.path) or "(record)"
-        if error.validator == "enum":
-            vocabulary = _VOCAB_FIELDS.get(str(error.path[0])) if error.path else None
-            allowed = ", ".join(vocab.tables[vocabulary]) if vocabulary else ""
-            reason = f"unknown key {error.instance!r}; use one of: {allowed}"
-        elif error.validator == "required":
+        if error.validator == "additionalProperties":
+            problems += [Problem(name, ".".join([*map(str, error.path), field]), reason)
+                         for field, reason in unknown_fields(error)]
+            continue
+        if error.validator == "required":
             missing = re.findall(r"'([^']+)' is a required property", error.message)
             where = ".".join([*map(str, error.path), *missing]) if missing else where
-            reason = REQUIRED_MISSING
-        elif error.validator == "additionalProperties":
-            reason = f"{error.message}; remove it or check its spelling"
-        else:
-            reason = error.message
-        problems.append(Problem(name, where, reason))
+        vocabulary = _VOCAB_FIELDS.get(str(error.path[0])) if error.path else None
+        problems.append(Problem(name, where, schema_reason(error, vocab.tables, vocabulary)))
     return problems
 
 
@@ -135,17 +135,14 @@ def _semantic_problems(name: str, stem: str, record: Record) -> list[Problem]:
     if isinstance(record.get("id"), str) and record["id"] != stem:
         problems.append(Problem(name, "id", f"must equal the file name ({stem!r})"))
     date = record.get("submitted_date")
-    if isinstance(date, str):
+    # A date not written as YYYY-MM-DD is the schema's problem (said once, in plain words).
+    if isinstance(date, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", date):
         try:
-            parsed = dt.date.fromisoformat(date)
-            if len(date) != 10:
-                raise ValueError
-            if parsed > dt.date.today():
+            if dt.date.fromisoformat(date) > dt.date.today():
                 problems.append(Problem(name, "submitted_date", f"{date} is in the future"))
         except ValueError:
-            problems.append(
-                Problem(name, "submitted_date", f"{date!r} is not a real date as YYYY-MM-DD")
-            )
+            problems.append(Problem(name, "submitted_date", f"{date} is not a real date; "
+                                    "check the month and the day (YYYY-MM-DD)"))
     summary = record.get("summary")
     if isinstance(summary, str) and len(summary.split()) > SUMMARY_MAX_WORDS:
         words = len(summary.split())
@@ -173,7 +170,8 @@ def validate_record(record: Any, name: str = "record", *, partial: bool = False)
 def _read_record(path: Path) -> tuple[Any, Problem | None]:
     raw = path.read_bytes()
     try:
-        text = raw.decode("utf-8")
+        # utf-8-sig: Windows Notepad starts UTF-8 files with a byte order mark; accept it.
+        text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         return None, Problem(
             path.name, "(file)", f"not UTF-8 (byte {exc.start}); save the file as UTF-8"
@@ -181,16 +179,52 @@ def _read_record(path: Path) -> tuple[Any, Problem | None]:
     try:
         return json.loads(text), None
     except json.JSONDecodeError as exc:
-        return None, Problem(
-            path.name, "(file)", f"invalid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}"
-        )
+        return None, Problem(path.name, "(file)", json_reason(exc.msg, exc.lineno, exc.colno))
+
+
+def corpus_files(path: Path) -> list[Path]:
+    """The record files of ``path`` (a folder of ``*.json`` files, or one file).
+
+    Raises :class:`EmptyCorpusError` when there are none, saying which folder was meant.
+    """
+    if not path.exists():
+        raise FileNotFoundError(f"{path} does not exist; pass the folder of case study files")
+    if not path.is_dir():
+        return [path]
+    files = sorted(path.glob("*.json"))
+    # The corpus folder itself (schema.json, vocabularies.json) instead of its cases/.
+    if files and {f.name for f in files} <= _CORPUS_DATA and _json_folders(path):
+        raise EmptyCorpusError(f"{path} holds the corpus's settings, not case studies; "
+                               f"{_did_you_mean(path)}")
+    if not files:
+        raise EmptyCorpusError(f"no .json records in {path}; {_did_you_mean(path)}")
+    return files
+
+
+_CORPUS_DATA = {"schema.json", "vocabularies.json", "precedents.json"}
+
+
+def _json_folders(path: Path) -> list[Path]:
+    """Folders up to two levels below ``path`` that hold ``*.json`` files, cases/ first."""
+    found = [d for d in sorted(path.glob("*/")) + sorted(path.glob("*/*/"))
+             if d.is_dir() and next(d.glob("*.json"), None) is not None]
+    return sorted(found, key=lambda d: d.name != "cases")
+
+
+def _did_you_mean(path: Path) -> str:
+    folders = _json_folders(path)
+    if folders:
+        return f"did you mean {folders[0]}?"
+    return "pass the folder that holds the case study files, one .json file per case study"
 
 
 def load_corpus(path: Path) -> LoadResult:
-    """Read every ``*.json`` under ``path`` (a folder or one file) and validate it."""
-    if not path.exists():
-        raise FileNotFoundError(f"{path} does not exist; pass the folder of case study files")
-    files = sorted(path.glob("*.json")) if path.is_dir() else [path]
+    """Read every ``*.json`` under ``path`` (a folder or one file) and validate it.
+
+    Raises FileNotFoundError if ``path`` does not exist and :class:`EmptyCorpusError` if it
+    holds no records: an empty corpus is a mistake, never an empty index.
+    """
+    files = corpus_files(path)
     vocab = load_vocabularies()
     result = LoadResult(files=files)
     seen: dict[str, str] = {}

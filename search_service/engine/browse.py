@@ -17,7 +17,8 @@ from search_service.engine.params import Filters
 from search_service.engine.search import facet_counts, hit_fields
 
 __all__ = ["CaseStudy", "FacetOverview", "Suggestion", "Suggestions", "lookup",
-           "facet_overview", "suggest", "MAX_SUGGEST_CHARS", "MIN_SUGGEST_CHARS"]
+           "facet_overview", "suggest", "published_ids", "MAX_SUGGEST_CHARS",
+           "MIN_SUGGEST_CHARS"]
 
 MAX_SUGGEST_CHARS = 100
 MIN_SUGGEST_CHARS = 2  # shorter prefixes match too much to be useful
@@ -80,6 +81,11 @@ def lookup(generation: Generation, case_id: str) -> CaseStudy:
     record = generation.store.get(ordinal)
     return CaseStudy(record, f"/cases/{record['id']}",
                      hit_fields(record, generation.columns, ordinal))
+
+
+def published_ids(generation: Generation) -> list[str]:
+    """The id of every published case study, in the index's order (for the sitemap)."""
+    return generation.store.ids()
 
 
 def facet_overview(generation: Generation) -> FacetOverview:

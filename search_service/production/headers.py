@@ -34,7 +34,10 @@ def add_headers(response: Response) -> Response:
 
 
 def robots_txt() -> Response:
-    return Response(ROBOTS_TXT, mimetype="text/plain")
+    # Crawlers find every case page through the sitemap (search_service.discovery), since the
+    # query-string URLs that link to most of them are closed to them.
+    sitemap = f"Sitemap: {request.url_root}sitemap.xml\n"
+    return Response(ROBOTS_TXT + sitemap, mimetype="text/plain")
 
 
 def init_app(app: Flask) -> None:

@@ -23,22 +23,12 @@ token; every route states the role it needs.
 
 from __future__ import annotations
 
-import secrets
-from pathlib import Path
+from typing import TYPE_CHECKING
 
-from flask import Flask, current_app
+if TYPE_CHECKING:  # the parts are imported by init_app: `impact-search --help` loads no Flask
+    from flask import Flask
 
-from search_service.workflow import (
-    account_pages,
-    admin_pages,
-    api,
-    auth,
-    db,
-    review_pages,
-    submit_pages,
-)
-from search_service.workflow.collection import seed_bundled
-from search_service.workflow.publishing import Publisher
+    from search_service.workflow.publishing import Publisher
 
 __all__ = ["init_app", "publisher"]
 
@@ -52,18 +42,6 @@ RATE_BUDGETS = {
 }
 
 
-def _secret_key(app: Flask) -> str:
-    """The configured key, else one kept in the instance folder (made on first run)."""
-    if app.config.get("SECRET_KEY"):
-        return str(app.config["SECRET_KEY"])
-    path = Path(app.instance_path) / "secret_key"
-    if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(secrets.token_hex(32), encoding="utf-8")
-        path.chmod(0o600)
-    return path.read_text(encoding="utf-8").strip()
-
-
 def publisher(app: Flask) -> Publisher:
     found: Publisher = app.extensions["workflow_publisher"]
     return found
@@ -72,12 +50,31 @@ def publisher(app: Flask) -> Publisher:
 def _follow_database(_error: BaseException | None) -> None:
     # After the response is made (a teardown, outside the hook order production declares):
     # every request may notice that the database has published something new.
+    from flask import current_app
+
     found: Publisher = current_app.extensions["workflow_publisher"]
     found.check()
 
 
 def init_app(app: Flask) -> None:
-    app.config["SECRET_KEY"] = _secret_key(app)
+    from pathlib import Path
+
+    from search_service.cards.csrf import signing_key
+    from search_service.workflow import (
+        account_pages,
+        admin_pages,
+        api,
+        auth,
+        db,
+        review_pages,
+        submit_pages,
+    )
+    from search_service.workflow.collection import seed_bundled
+    from search_service.workflow.publishing import Publisher
+
+    # One key per installation: the one the endorsement form signs with (made once in the
+    # instance folder unless SECRET_KEY is set).
+    app.config["SECRET_KEY"] = signing_key(app)
     database = db.init_app(app, seed_bundled)
     app.extensions["workflow_publisher"] = Publisher(
         database, Path(app.config["INDEX_DIR"]),

@@ -8,12 +8,15 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
-from flask import Flask
-from sqlalchemy.orm import Session
 
 from search_service.workflow.errors import WorkflowError
+
+if TYPE_CHECKING:  # imported when a command runs: `impact-search --help` loads no Flask
+    from flask import Flask
+    from sqlalchemy.orm import Session
 
 __all__ = ["db_group", "users_group", "tokens_group", "export_command", "COMMANDS"]
 

@@ -33,3 +33,9 @@ def run_axe(target: Any, problems: list[str], selector: str | None = None) -> di
     problems[before:] = [p for p in problems[before:]
                          if "style-src" not in p and "inline style" not in p]
     return result
+
+
+def axe_violations(page: Any) -> list[str]:
+    """axe-core's WCAG 2.2 A/AA violations in the page, one line each."""
+    result = run_axe(page, page.problems)
+    return [f"{v['id']} at {', '.join(v['nodes'][:3])}" for v in result["violations"]]

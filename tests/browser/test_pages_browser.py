@@ -10,17 +10,11 @@ from typing import Any
 
 import pytest
 
-from tests.browser.axe_helpers import run_axe
+from tests.browser.axe_helpers import axe_violations
 
 CASE_ID = "falls-bundle-evidence-review-northmoor"
 DRAFT = ("Business case for a frailty virtual ward. The clinical librarian found evidence on "
          "remote monitoring of older people at home, admissions and length of stay.")
-
-
-def axe_violations(page: Any) -> list[str]:
-    """axe-core's WCAG 2.2 A/AA violations in the page, one line each."""
-    result = run_axe(page, page.problems)
-    return [f"{v['id']} at {', '.join(v['nodes'][:3])}" for v in result["violations"]]
 
 
 def open_similar_with_results(page: Any, base: str) -> None:
@@ -36,13 +30,21 @@ def open_autocomplete(page: Any, base: str) -> None:
     page.wait_for_selector("#q-suggestions [role=option]")
 
 
-def open_not_found(page: Any, base: str) -> None:
-    page.goto(base + "/cases/no-such-case")
-    # Chromium logs the document's own 404 as a console error; that one is expected here.
+def open_with_status(page: Any, url: str, status: str) -> None:
+    page.goto(url)
+    # Chromium logs the document's own error status as a console error; that one is expected.
     expected = "console error: Failed to load resource: the server responded with a status " \
-               "of 404 (NOT FOUND)"
+               f"of {status}"
     assert page.problems.count(expected) == 1
     page.problems.remove(expected)
+
+
+def open_not_found(page: Any, base: str) -> None:
+    open_with_status(page, base + "/cases/no-such-case", "404 (NOT FOUND)")
+
+
+def open_bad_query(page: Any, base: str) -> None:
+    open_with_status(page, base + "/?q=s*&region=london", "400 (BAD REQUEST)")
 
 
 STATES = {
@@ -57,6 +59,7 @@ STATES = {
     "autocomplete open": open_autocomplete,
     "about": lambda page, base: page.goto(base + "/about"),
     "not found": open_not_found,
+    "bad query": open_bad_query,
 }
 
 
@@ -297,3 +300,42 @@ def test_on_a_phone_the_filters_fold_behind_a_button(page: Any, live_server: Any
     page.wait_for_function("() => !document.getElementById('results').hasAttribute('aria-busy')")
     assert page.locator("#filter-groups").is_visible(), "stays open across the update"
     assert page.locator(".app-filters-toggle").text_content() == "Hide filters (2 chosen)"
+
+
+def test_a_bad_query_keeps_the_box_and_the_query_with_the_message_beside_it(
+        page: Any, live_server: Any) -> None:
+    open_bad_query(page, live_server.url)
+    assert page.input_value("#q") == "s*"
+    assert "wildcard needs at least 3 letters" in page.locator("#q-error").inner_text()
+    assert page.get_attribute("#q", "aria-describedby") == "q-hint q-error"
+    # The summary's link takes the keyboard to the box; correcting it searches, filters kept.
+    page.locator(".nhsuk-error-summary a[href='#q']").click()
+    assert page.evaluate("document.activeElement.id") == "q"
+    page.fill("#q", "sepsis")
+    page.keyboard.press("Enter")
+    page.wait_for_selector("#result-count")
+    assert re.search(r"[?&]q=sepsis", page.url) and "region=london" in page.url
+    assert "found" in page.locator("#result-count").inner_text()
+
+
+def test_a_case_study_prints_as_the_vignette_alone(page: Any, live_server: Any) -> None:
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(f"{live_server.url}/cases/{CASE_ID}")
+    url = f"{live_server.url}/cases/{CASE_ID}"
+    assert not page.locator(".app-print-only").is_visible()
+    page.emulate_media(media="print")
+    for hidden in (".nhsuk-header__navigation", ".nhsuk-back-link", ".app-similar",
+                   ".nhsuk-footer__list"):
+        assert not page.locator(hidden).first.is_visible(), hidden
+    # Where it came from, and the footer's notice, go on the paper.
+    assert page.locator(".app-print-only").inner_text() == url
+    assert page.locator(".nhsuk-footer").is_visible()
+    # The facts column prints full width under the story, not squeezed beside it.
+    story = page.locator(".app-vignette .nhsuk-grid-column-two-thirds").bounding_box()
+    facts = page.locator(".app-vignette .nhsuk-grid-column-one-third").bounding_box()
+    assert story and facts and facts["width"] == pytest.approx(story["width"], abs=2)
+    assert facts["y"] > story["y"] + story["height"] - 1
+    # Facet links print as text, without the design system's "(Link: ...)".
+    after = page.evaluate("getComputedStyle(document.querySelector('.app-facts a'), "
+                          "'::after').content")
+    assert after in ("none", "normal")

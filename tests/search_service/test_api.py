@@ -144,6 +144,7 @@ def test_openapi_document_is_valid_and_describes_every_route(client: FlaskClient
     ("/api/v1/cases/falls-bundle-evidence-review-northmoor", "Case"),
     ("/api/v1/cases/falls-bundle-evidence-review-northmoor/similar", "SimilarResponse"),
     ("/api/v1/search?per_page=0", "Error"),
+    ("/api/v1/insights?q=falls&has_savings=true", "InsightsResponse"),
 ])
 def test_responses_match_the_documented_schemas(client: FlaskClient, url: str,
                                                 schema: str) -> None:

@@ -118,3 +118,70 @@ def test_the_default_index_folder_is_the_apps(monkeypatch: pytest.MonkeyPatch) -
 
     monkeypatch.delenv("IMPACT_SEARCH_INDEX_DIR", raising=False)
     assert default_index_dir() == Path(create_app().config["INDEX_DIR"])
+
+
+def test_version(runner: CliRunner) -> None:
+    result = runner.invoke(main, ["--version"])
+    assert result.exit_code == 0 and result.output.startswith("impact-search, version ")
+
+
+@pytest.mark.parametrize("command", [["validate"], ["index", "--quiet", "--corpus"]])
+def test_an_empty_or_nested_corpus_folder_is_refused(runner: CliRunner, tmp_path: Path,
+                                                     command: list[str]) -> None:
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    nested = write_corpus(tmp_path / "export" / "cases", [make_record(id="one")])
+    ix = ["--index", str(tmp_path / "ix")] if command[0] == "index" else []
+    result = runner.invoke(main, [*command, str(empty), *ix])
+    assert result.exit_code == 1
+    assert f"no .json records in {empty}; pass the folder that holds" in result.output
+    result = runner.invoke(main, [*command, str(tmp_path / "export"), *ix])
+    assert result.exit_code == 1
+    assert f"no .json records in {tmp_path / 'export'}; did you mean {nested}?" in result.output
+    assert read_current(tmp_path / "ix") is None
+
+
+def test_index_if_stale_rebuilds_only_when_the_corpus_changed(runner: CliRunner,
+                                                              tmp_path: Path) -> None:
+    cases = write_corpus(tmp_path / "cases", [make_record(id="one"), make_record(id="two")])
+    args = ["index", "--corpus", str(cases), "--index", str(tmp_path / "ix"), "--quiet",
+            "--if-stale"]
+    first = runner.invoke(main, args)
+    assert first.exit_code == 0 and "yet; building one" in first.output
+    built = read_current(tmp_path / "ix")
+    again = runner.invoke(main, args)
+    assert again.exit_code == 0 and "is up to date" in again.output
+    assert read_current(tmp_path / "ix") == built
+    write_corpus(cases, [make_record(id="two", title="Zebrafish welfare")])
+    changed = runner.invoke(main, args)
+    assert changed.exit_code == 0, changed.output
+    assert f"The case studies in {cases} changed since the index was built" in changed.output
+    assert read_current(tmp_path / "ix") != built
+    search = runner.invoke(main, ["search", "zebrafish", "--index", str(tmp_path / "ix"),
+                                  "--json"])
+    assert [h["id"] for h in json.loads(search.output)["hits"]] == ["two"]
+
+
+def test_serve_refuses_to_start_with_one_message_per_bad_setting(
+        runner: CliRunner, index_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("IMPACT_SEARCH_HSTS_MAX_AGE", "1y")
+    monkeypatch.setenv("IMPACT_SEARCH_RATELIMIT_SEARCH", "lots")
+    for prod in ([], ["--prod"]):
+        result = runner.invoke(main, ["serve", "--index", str(index_dir), *prod])
+        assert result.exit_code == 1
+        lines = [line.strip() for line in result.output.splitlines()]
+        assert "IMPACT_SEARCH_HSTS_MAX_AGE='1y' is not allowed: use a whole number of seconds, " \
+               "0 or more (31536000 is a year)." in lines
+        assert any(line.startswith("IMPACT_SEARCH_RATELIMIT_SEARCH='lots' is not allowed: "
+                                   "use limits such as 120/minute") for line in lines)
+
+
+def test_index_if_stale_rebuilds_when_another_corpus_is_given(runner: CliRunner,
+                                                              tmp_path: Path) -> None:
+    first = write_corpus(tmp_path / "first", [make_record(id="one")])
+    second = write_corpus(tmp_path / "second", [make_record(id="one")])  # the same bytes
+    ix = ["--index", str(tmp_path / "ix"), "--quiet", "--if-stale"]
+    assert runner.invoke(main, ["index", "--corpus", str(first), *ix]).exit_code == 0
+    other = runner.invoke(main, ["index", "--corpus", str(second), *ix])
+    assert other.exit_code == 0
+    assert f"was built from {first.resolve()}; rebuilding from {second}" in other.output

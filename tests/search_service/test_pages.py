@@ -6,12 +6,15 @@ from __future__ import annotations
 import logging
 import re
 from html import unescape
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
 import pytest
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
+
+from search_service import create_app
 
 RESULT_LINK = re.compile(r'class="[^"]*\b(?:nhsuk-card__heading|app-result__title)\b[^"]*">\s*'
                          r'<a[^>]*href="/cases/([^"]+)"')
@@ -221,3 +224,62 @@ def test_links_to_filtered_searches_are_nofollow(client: FlaskClient, url: str) 
     assert filtered, url
     assert all('rel="nofollow"' in a for a in filtered), [a for a in filtered
                                                            if "nofollow" not in a]
+
+
+@pytest.mark.parametrize(("url", "typed", "message"), [
+    ("/?q=s*&region=london", "s*", "a wildcard needs at least 3 letters"),
+    ("/?q=" + "+".join(["falls"] * 40), " ".join(["falls"] * 40), "the limit is 32"),
+    ("/?q=" + "x" * 600, "x" * 600, "the limit is 500"),
+])
+def test_a_bad_query_keeps_the_search_box_and_the_query(client: FlaskClient, url: str,
+                                                        typed: str, message: str) -> None:
+    page = client.get(url)
+    assert page.status_code == 400
+    html = page.get_data(as_text=True)
+    # The box with what was typed, the NHS.UK error message beside it, and the summary.
+    assert f'id="q" name="q" type="search" value="{typed}"' in html
+    assert 'nhsuk-input app-search__input nhsuk-input--error"' in html
+    assert 'aria-describedby="q-hint q-error"' in html
+    error = re.search(r'<span class="nhsuk-error-message" id="q-error">(.*?)</span>\s*<div',
+                      html, re.S)
+    assert error and message in error.group(1)
+    assert 'class="nhsuk-error-summary"' in html and 'href="#q"' in html
+    assert "<title>Error: " in html
+    assert twin_of(page).startswith("/api/v1/search?q=")
+
+
+def test_a_bad_query_keeps_the_other_choices_for_the_next_search(client: FlaskClient) -> None:
+    html = client.get("/?q=s*&region=london&sector=acute").get_data(as_text=True)
+    assert '<input type="hidden" name="region" value="london">' in html
+    assert '<input type="hidden" name="sector" value="acute">' in html
+
+
+def test_a_bad_parameter_keeps_the_box_and_drops_only_that_parameter(
+        client: FlaskClient) -> None:
+    page = client.get("/?q=falls&per_page=1000&region=london")
+    html = page.get_data(as_text=True)
+    assert page.status_code == 400
+    assert 'value="falls"' in html and "per_page: must be between 1 and 100" in html
+    assert 'name="per_page"' not in html and 'name="region" value="london"' in html
+    assert 'id="q-error"' not in html  # the box is not what is wrong
+
+
+@pytest.mark.parametrize("field", ["q", "region", "page", "sector"])
+def test_a_bad_parameter_is_shown_as_text_on_the_error_page(client: FlaskClient,
+                                                            field: str) -> None:
+    # The error summary is the design system's macro, whose template is not autoescaped.
+    payload = '"><script>window.x=1</script><b>bold</b>*'
+    html = client.get("/", query_string={"q": "s*" if field != "q" else payload,
+                                         field: payload}).get_data(as_text=True)
+    assert "<script>window.x" not in html and "<b>bold" not in html
+    assert "&lt;b&gt;bold" in html
+
+
+def test_settings_are_shown_as_text_in_the_footer(index_dir: Path) -> None:
+    app = create_app({"TESTING": True, "INDEX_DIR": str(index_dir),
+                      "SAMPLE_NOTICE": "Sample <b>A&E</b> data",
+                      "CONTACT_EMAIL": "o'neil@x.nhs.uk"})
+    html = app.test_client().get("/about").get_data(as_text=True)
+    assert "Sample &lt;b&gt;A&amp;E&lt;/b&gt; data" in html
+    assert "<b>A&E" not in html
+    assert "mailto:o&#39;neil@x.nhs.uk" in html or "mailto:o&#x27;neil@x.nhs.uk" in html

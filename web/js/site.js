@@ -321,7 +321,8 @@ if (searchForm) {
   showFilterBoxes()
   setUpFilterToggle()
   narrow.addEventListener('change', setUpFilterToggle)
-  initLiveResults(searchForm)
+  // The page that says what is wrong with a query has the box but no results to update.
+  if (document.getElementById('results')) initLiveResults(searchForm)
   const autocomplete = searchForm.querySelector('.app-autocomplete')
   if (autocomplete) initAutocomplete(autocomplete, searchForm)
 }

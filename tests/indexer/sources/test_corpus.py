@@ -68,8 +68,9 @@ def test_non_utf8_file(tmp_path: Path) -> None:
 def test_invalid_json_gives_line_and_column(tmp_path: Path) -> None:
     (tmp_path / "broken.json").write_text('{"id": "broken",\n  "title": }', encoding="utf-8")
     problems = [str(p) for p in load_corpus(tmp_path).problems]
-    assert problems == ["broken.json: (file): invalid JSON at line 2 column 12: "
-                        "Expecting value"]
+    assert problems == ["broken.json: (file): not valid JSON at line 2, column 12: a value is "
+                        "missing or misspelt (text needs double quotes; true, false and null "
+                        "are written in lower case)"]
 
 
 def test_summary_over_60_words(tmp_path: Path) -> None:

@@ -1,0 +1,134 @@
+"""Card rendering time, uncached: every published case study of the bundled corpus as each
+card (1200 x 675 PNG, 1080 x 1080 PNG, A4 PDF), and endorsement cards with a photo.
+
+Usage: ``.venv/bin/python -m bench.cards [--rounds 3] [--out bench/results/cards.json]``.
+
+Each timing is one whole uncached card: the public record to content (:class:`Vignette`), the
+layout, and the painted file's bytes, in one warm process (one warm-up card per format first,
+so the fonts are loaded). Wall and CPU time are both recorded: this machine is shared, and
+wall time includes waiting for a core. Target: p95 <= 150 ms per card.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import io
+import json
+import statistics
+import time
+from collections.abc import Callable
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+from PIL import Image, ImageDraw
+
+from bench.run import git_commit, machine
+from indexer.build import build_index
+from indexer.generations import read_current
+from indexer.paths import corpus_dir
+from search_service.cards.design import CardFormat
+from search_service.cards.endorsement import DEFAULT_USAGE, read_endorsement
+from search_service.cards.endorsement import endorsement_layout as endorsement_design
+from search_service.cards.render import render
+from search_service.cards.vignette import Vignette, vignette_layout
+from search_service.engine import browse
+from search_service.engine.live import LiveIndex
+
+HERE = Path(__file__).resolve().parent
+DATA = HERE / "data"
+TARGET_MS = 150.0
+
+
+def _index() -> Path:
+    root = DATA / "cards-index"
+    if read_current(root) is None:
+        build_index(corpus_dir() / "cases", root)
+    return root
+
+
+def _time(make: Callable[[], bytes]) -> tuple[float, float, int]:
+    wall, cpu = time.perf_counter(), time.process_time()
+    size = len(make())
+    return (time.perf_counter() - wall) * 1000, (time.process_time() - cpu) * 1000, size
+
+
+def _summary(walls: list[float], cpus: list[float], sizes: list[int]) -> dict[str, Any]:
+    def pct(values: list[float], q: int) -> float:
+        return round(statistics.quantiles(values, n=100, method="inclusive")[q - 1], 1)
+
+    return {"cards": len(walls), "wall_ms": {"p50": pct(walls, 50), "p95": pct(walls, 95),
+                                             "p99": pct(walls, 99), "max": round(max(walls), 1)},
+            "cpu_ms": {"p50": pct(cpus, 50), "p95": pct(cpus, 95), "p99": pct(cpus, 99)},
+            "mean_bytes": int(statistics.mean(sizes)),
+            "target_p95_ms": TARGET_MS, "met": pct(walls, 95) <= TARGET_MS}
+
+
+def _photo() -> bytes:
+    image = Image.new("RGB", (3000, 4000), (170, 130, 110))
+    ImageDraw.Draw(image).ellipse((700, 600, 2300, 2600), fill=(225, 185, 160))
+    out = io.BytesIO()
+    image.save(out, "JPEG", quality=90)
+    return out.getvalue()
+
+
+def run(rounds: int) -> dict[str, Any]:
+    live = LiveIndex(_index())
+    generation = live.current()
+    cases = [record["id"] for record in generation.store.get_many(range(len(generation.store)))]
+    vignettes = [Vignette.from_case(browse.lookup(generation, case_id).to_json(),
+                                    f"https://impact-search.example.nhs.uk/cases/{case_id}")
+                 for case_id in cases]
+    results: dict[str, Any] = {}
+    for card in CardFormat:
+        render(vignette_layout(vignettes[0], card))  # warm-up: fonts and width tables
+        walls, cpus, sizes = [], [], []
+        for _ in range(rounds):
+            for vignette in vignettes:
+                wall, cpu, size = _time(lambda v=vignette, c=card: render(vignette_layout(v, c)))
+                walls.append(wall)
+                cpus.append(cpu)
+                sizes.append(size)
+        results[f"vignette_{card.name.lower()}"] = _summary(walls, cpus, sizes)
+    photo = _photo()
+    fields = {"quote": "The library's evidence is behind every big decision this board makes, "
+                       "and it saves our clinicians hours every week.",
+              "name": "Dr Amina Shah", "job_title": "Medical Director",
+              "organisation": "Northmoor Teaching Hospitals NHS Foundation Trust",
+              "usage": DEFAULT_USAGE}
+    for card in CardFormat:
+        walls, cpus, sizes = [], [], []
+        for _ in range(max(20, rounds * 10)):
+            # Timed from the uploaded bytes: the photo is decoded and re-encoded every time.
+            wall, cpu, size = _time(lambda c=card: render(endorsement_design(
+                read_endorsement(fields, True, photo), c)))
+            walls.append(wall)
+            cpus.append(cpu)
+            sizes.append(size)
+        results[f"endorsement_{card.name.lower()}_with_photo"] = _summary(walls, cpus, sizes)
+    live.close()
+    return results
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--out", type=Path, default=HERE / "results" / "cards.json")
+    args = parser.parse_args()
+    started = machine()
+    results = run(args.rounds)
+    report = {"date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+              "commit": git_commit(), "machine": started,
+              "versions": {name: metadata.version(name)
+                           for name in ("pillow", "fpdf2", "segno", "fonttools")},
+              "results": results}
+    args.out.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+    for name, summary in results.items():
+        wall, cpu = summary["wall_ms"], summary["cpu_ms"]
+        print(f"{name:40} p50 {wall['p50']:6.1f}  p95 {wall['p95']:6.1f} ms  "
+              f"(CPU p95 {cpu['p95']:6.1f})  {'met' if summary['met'] else 'MISSED'}")
+
+
+if __name__ == "__main__":
+    main()
