@@ -162,6 +162,14 @@ def _up_to_date(index_dir: Path, corpus: Path) -> bool:
         return False  # the build says what is wrong with the corpus
     live = index_dir / str(read_current(index_dir))
     manifest = read_manifest(live)
+    revision = manifest.source.get("database_revision")
+    if revision is not None:
+        # Published through the workflow: the database is the collection now, and the index
+        # follows it (a folder build would drop what reviewers published).
+        click.echo(f"The index in {index_dir} follows the workflow database (revision "
+                   f"{revision}); not rebuilding from {corpus}. Load a folder into the database "
+                   "with `impact-search db load FOLDER`.")
+        return True
     built_from = manifest.parameters.get("corpus")
     if built_from and built_from != str(corpus.resolve()):
         click.echo(f"The index in {index_dir} was built from {built_from}; rebuilding from "

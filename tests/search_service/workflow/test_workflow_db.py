@@ -101,3 +101,16 @@ def test_export_then_load_round_trips_the_published_set(app: Flask, database_url
     files[0].write_text(json.dumps(changed))
     assert ": 0 added, 1 updated" in _cli(["db", "load", str(tmp_path / "out" / "cases")],
                                           database_url)[1]
+
+
+def test_make_run_keeps_an_index_that_follows_the_database(app: Flask, tmp_path: Path) -> None:
+    from search_service.workflow import publisher
+
+    writer = Person(app, "w@nhs.net", Role.SUBMITTER)
+    reviewer = Person(app, "r@nhs.net", Role.REVIEWER)
+    decide(reviewer, writer.submitted(**full_record(title="Quillwort kept"))["id"])
+    assert publisher(app).wait_idle(120)
+    code, output = _cli(["index", "--if-stale"], "sqlite://", Path(app.config["INDEX_DIR"]))
+    assert code == 0 and "follows the workflow database (revision 1)" in output
+    hits = app.test_client().get("/api/v1/search?q=quillwort").get_json()["hits"]
+    assert [h["title"] for h in hits] == ["Quillwort kept"]
