@@ -67,14 +67,15 @@ def _wait(apps: list[Flask], word: str, count: int, started: float,
     return [times[n] for n in range(len(apps))]
 
 
-def measure(size: int, work: Path, database_url: str | None) -> dict[str, Any]:
+def measure(size: int, work: Path, database_url: str | None, nodes: int = 2) -> dict[str, Any]:
     url = database_url or f"sqlite:///{work / 'workflow.sqlite'}"
     engine = make_engine(url)
     upgrade(engine)
     engine.dispose()
     apps = [create_app({"INDEX_DIR": str(work / f"index-{n}"), "DATABASE_URL": url,
-                        "SECRET_KEY": "bench", "RATELIMIT_ENABLED": False}) for n in (0, 1)]
-    first, second = apps
+                        "SECRET_KEY": "bench", "RATELIMIT_ENABLED": False})
+            for n in range(nodes)]
+    first = apps[0]
     with first.app_context():
         session = database().session()
         generator = Generator(0)
@@ -89,7 +90,8 @@ def measure(size: int, work: Path, database_url: str | None) -> dict[str, Any]:
     started = time.perf_counter()
     publisher(first).build_if_behind()
     initial_build = round(time.perf_counter() - started, 2)
-    shutil.copytree(work / "index-0", work / "index-1")
+    for n in range(1, nodes):
+        shutil.copytree(work / "index-0", work / f"index-{n}")
     writer, reviewer = ({"Authorization": f"Bearer {tokens[e]}"}
                         for e in ("writer@nhs.net", "reviewer@nhs.net"))
     client = first.test_client()
@@ -108,7 +110,7 @@ def measure(size: int, work: Path, database_url: str | None) -> dict[str, Any]:
     builds_before = publisher(first).builds
     started = time.perf_counter()
     accept(one)
-    single, second_node = _wait(apps, "quillwort", 1, started)
+    single, *others = _wait(apps, "quillwort", 1, started)
     burst = [submitted(f"Zanzibarine burst {n}") for n in range(10)]
     builds_before = publisher(first).builds
     started = time.perf_counter()
@@ -125,11 +127,12 @@ def measure(size: int, work: Path, database_url: str | None) -> dict[str, Any]:
                                                   "DATABASE_POLL_SECONDS")},
         "initial_build_seconds": initial_build,
         "decision_to_findable_seconds": single,
-        "decision_to_findable_on_second_node_seconds": second_node,
-        "burst_of_10_to_all_findable_on_both_nodes_seconds": burst_seconds,
+        "nodes_on_this_machine": nodes,
+        "decision_to_findable_on_other_nodes_seconds": others,
+        "burst_of_10_to_all_findable_on_every_node_seconds": burst_seconds,
         "generations_built_for_the_burst": publisher(first).builds - builds_before,
         "target_seconds": TARGET_SECONDS,
-        "within_target": max(single, second_node, burst_seconds) <= TARGET_SECONDS,
+        "within_target": max(single, *others, burst_seconds) <= TARGET_SECONDS,
     }
 
 
@@ -139,15 +142,20 @@ def main() -> None:
     parser.add_argument("--size", type=int, default=1000)
     parser.add_argument("--database-url", default=None,
                         help="default: a fresh SQLite file in a temporary folder")
+    parser.add_argument("--nodes", type=int, default=2, help="app nodes on one database (all "
+                        "on this machine, so their builds share its cores)")
     parser.add_argument("--out", type=Path, default=None)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="impact-search-publish-") as folder:
-        result = measure(args.size, Path(folder), args.database_url)
+        result = measure(args.size, Path(folder), args.database_url, args.nodes)
     result.update(date=dt.date.today().isoformat(), git_commit=git_commit(), machine=machine())
     text = json.dumps(result, indent=2)
     print(text)
-    if args.out:
-        args.out.write_text(text + "\n", encoding="utf-8")
+    if args.out:  # one run per number of nodes, kept side by side
+        runs = json.loads(args.out.read_text()) if args.out.exists() else {}
+        runs = runs if isinstance(runs, dict) and "runs" in runs else {"runs": {}}
+        runs["runs"][f"{args.nodes}-nodes"] = result
+        args.out.write_text(json.dumps(runs, indent=2) + "\n", encoding="utf-8")
 
 
 if __name__ == "__main__":
