@@ -38,6 +38,9 @@ class Manifest:
     parameters: dict[str, Any] = field(default_factory=dict)
     versions: dict[str, str] = field(default_factory=dict)
     skipped: list[str] = field(default_factory=list)
+    # Where the records came from, e.g. {"database_revision": 7} when built from the workflow
+    # database (a node compares it with the database to know whether to rebuild).
+    source: dict[str, Any] = field(default_factory=dict)
 
 
 def library_versions() -> dict[str, str]:

@@ -21,6 +21,7 @@ from search_service import (
     pages,
     production,
     widget,
+    workflow,
 )
 from search_service.cards import views as cards
 from search_service.engine.live import LiveIndex
@@ -50,4 +51,5 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     downloads.init_app(app)
     analytics.init_app(app)
     cards.init_app(app)
+    workflow.init_app(app)
     return app

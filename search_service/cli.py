@@ -236,6 +236,14 @@ def _up_to_date(index_dir: Path, corpus: Path) -> bool:
         return False  # the build says what is wrong with the corpus
     live = index_dir / str(read_current(index_dir))
     manifest = read_manifest(live)
+    revision = manifest.source.get("database_revision")
+    if revision is not None:
+        # Published through the workflow: the database is the collection now, and the index
+        # follows it (a folder build would drop what reviewers published).
+        click.echo(f"The index in {index_dir} follows the workflow database (revision "
+                   f"{revision}); not rebuilding from {corpus}. Load a folder into the database "
+                   "with `impact-search db load FOLDER`.")
+        return True
     built_from = manifest.parameters.get("corpus")
     if built_from and built_from != str(corpus.resolve()):
         click.echo(f"The index in {index_dir} was built from {built_from}; rebuilding from "
@@ -399,6 +407,16 @@ def similar(case_id: str | None, text: str | None, index_dir: Path | None, k: in
     for hit in page.hits:
         words = ", ".join(hit.reasons["terms"][:5])
         click.echo(f"{hit.score:.3f}  {hit.id}  {hit.title}\n       shared words: {words}")
+
+
+def _add_workflow_commands() -> None:
+    from search_service.workflow.commands import COMMANDS
+
+    for command in COMMANDS:
+        main.add_command(command)
+
+
+_add_workflow_commands()
 
 
 @main.command("eval")

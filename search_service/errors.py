@@ -11,10 +11,13 @@ import logging
 from collections.abc import Callable
 
 from flask import Flask, Response, current_app, g, jsonify, request
+from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 
 from indexer.errors import IndexFormatError, IndexMissingError, IndexProblem
 from search_service.engine.errors import NotFound, ParameterError, QueryError
+from search_service.workflow.errors import WorkflowError
 
 __all__ = ["init_app", "error_status", "HtmlRenderer", "handle", "wants_json",
            "DamagedAfterOpen"]
@@ -36,6 +39,15 @@ def error_status(error: BaseException) -> tuple[int, str]:
         # A client that stopped sending its body (the worker's socket timeout, see
         # production/worker.py).
         return 408, "The request body stopped arriving; send it again."
+    if isinstance(error, WorkflowError):
+        return error.status, str(error)
+    if isinstance(error, OperationalError):
+        return 503, ("The workflow database cannot be reached just now; nothing was changed. "
+                     "Try again in a minute.")
+    if isinstance(error, (StaleDataError, IntegrityError)):
+        # Two writers raced past the version check (or two reviewers' decisions collided).
+        return 409, ("Someone else changed this at the same moment, and their change was "
+                     "saved first. Reload, check, and try again.")
     if isinstance(error, HTTPException):
         code = error.code or 500
         messages = {
@@ -83,7 +95,10 @@ def wants_json() -> bool:
 
 def handle(error: Exception) -> Response:
     status, message = error_status(error)
-    if status == 500:
+    if isinstance(error, OperationalError):
+        log.warning("workflow database unreachable on %s %s: %s", request.method,
+                    request.url_rule, error.orig)
+    elif status == 500:
         log.exception("unhandled error on %s %s", request.method, request.path)
         error = _damaged_index(error)
         status, message = error_status(error)
@@ -96,7 +111,10 @@ def handle(error: Exception) -> Response:
     if renderer is not None and not wants_json():
         response = renderer(status, message)
     else:
-        response = jsonify({"ok": False, "status": status, "error": message})
+        body = {"ok": False, "status": status, "error": message}
+        if isinstance(error, WorkflowError) and error.problems:
+            body["problems"] = [{"field": f, "reason": r} for f, r in error.problems]
+        response = jsonify(body)
     response.status_code = status
     if isinstance(error, HTTPException) and status == 405 and error.get_response().allow:
         response.headers["Allow"] = ", ".join(sorted(error.get_response().allow))

@@ -20,6 +20,7 @@ from search_service.engine.params import (
 )
 from search_service.engine.query import MAX_QUERY_CHARS
 from search_service.engine.similar import MAX_DRAFT_CHARS, MAX_K
+from search_service.workflow import api_doc
 
 __all__ = ["openapi_document"]
 
@@ -205,6 +206,10 @@ _SCHEMAS.update({
             "took_ms": {"type": "number"}}},
 })
 
+# The submission workflow (search_service/workflow/api_doc.py).
+_SCHEMAS["Error"]["properties"]["problems"] = api_doc.ERROR_PROBLEMS
+_SCHEMAS.update(api_doc.SCHEMAS)
+
 _CASE_ID = {"name": "case_id", "in": "path", "required": True,
             "schema": {"type": "string", "maxLength": 200}}
 _K = {"name": "k", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": MAX_K}}
@@ -268,10 +273,11 @@ def openapi_document(allowed: Allowed) -> dict[str, Any]:
             "operationId": "openapi", "summary": "This document",
             "responses": {"200": {"description": "OpenAPI 3.1 document"}}}},
     }
+    paths.update(api_doc.workflow_paths())  # the submission workflow's operations
     return {
         "openapi": "3.1.0",
         "info": {"title": "impact-search API", "version": "1.0.0",
                  "description": "Search NHS library and knowledge service impact case studies."},
         "paths": paths,
-        "components": {"schemas": _SCHEMAS},
+        "components": {"schemas": _SCHEMAS, "securitySchemes": api_doc.SECURITY_SCHEMES},
     }

@@ -156,7 +156,9 @@ def about_page() -> Response:
 
 
 def render_error(status: int, message: str) -> Response:
-    titles = {400: "There is a problem with the request", 404: "Page not found",
+    titles = {400: "There is a problem with the request", 401: "Sign in first",
+              403: "You cannot do that", 404: "Page not found",
+              409: "Someone else changed this first", 429: "Too many requests",
               405: "Method not allowed", 413: "The request is too large",
               503: "The search is not available"}
     title = titles.get(status, "Sorry, there is a problem with the service")

@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 
 __all__ = ["Setting", "Kind", "SETTINGS", "ENV_PREFIX", "SettingsError", "defaults",
            "check_settings", "load_config", "BOOL", "WHOLE", "POSITIVE", "TEXT", "OPTIONAL_TEXT",
-           "RATE", "EMAIL", "SECONDS", "SAMPLE_NOTICE", "TIMEOUT"]
+           "RATE", "EMAIL", "SECONDS", "DURATION", "SAMPLE_NOTICE", "TIMEOUT"]
 
 ENV_PREFIX = "IMPACT_SEARCH_"
 
@@ -104,6 +104,15 @@ def _email(value: Any) -> str:
     return text
 
 
+def _duration(value: Any) -> float:
+    if isinstance(value, bool):
+        raise ValueError
+    number = float(value)  # ValueError for words
+    if not 0 <= number < 86400:
+        raise ValueError
+    return number
+
+
 BOOL = Kind("true or false", _bool)
 WHOLE = Kind("a whole number, 0 or more", _whole(0))
 SECONDS = Kind("a whole number of seconds, 0 or more (31536000 is a year)", _whole(0))
@@ -113,6 +122,7 @@ OPTIONAL_TEXT = Kind("text, or empty for the default", _optional_text)
 RATE = Kind("limits such as 120/minute;2000/hour (per second, minute, hour or day)", _rate)
 EMAIL = Kind("an email address, or empty for none", _email)
 TIMEOUT = Kind("seconds, more than 0 and at most 60 (fractions allowed, e.g. 0.2)", _timeout)
+DURATION = Kind("a number of seconds, 0 or more (0.5 is half a second)", _duration)
 
 
 @dataclass(frozen=True)
@@ -166,9 +176,10 @@ SETTINGS += (
             ".nhs.uk), printed on impact cards and encoded in their QR codes, and used in the "
             "widget's embed code. Empty: the address each request came to (the widget's code "
             "shows a placeholder under `serve --prod`, where Host is the client's to choose)."),
-    Setting("SECRET_KEY", None, "Key that signs the endorsement form's anti-forgery token. "
-            "Empty: a random key is made once in the instance folder (endorsement-form.key), "
-            "shared by every worker of the installation."),
+    Setting("SECRET_KEY", None, "Key that signs the workflow's sign-in cookie and the "
+            "endorsement form's anti-forgery token. Empty: a random key is made once in the "
+            "instance folder (endorsement-form.key), shared by every worker of the "
+            "installation; several nodes must share one: set it."),
 )
 
 
@@ -207,6 +218,40 @@ SETTINGS += (
             "to private and loopback addresses."),
     Setting("ANALYTICS_DB", None, "The analytics SQLite file; default: analytics.sqlite in the "
             "instance folder."),
+)
+
+
+# The submission workflow (search_service/workflow): see "Submitting and reviewing" in the README.
+SETTINGS += (
+    Setting("DATABASE_URL", None, "SQLAlchemy URL of the workflow database; default: SQLite in "
+            "the instance folder (migrated and seeded automatically). PostgreSQL: "
+            "postgresql+psycopg://user:password@host/dbname, then `impact-search db upgrade`."),
+    Setting("DATABASE_POLL_SECONDS", 2.0, "How often (at most, woken by requests) a node "
+            "compares the database's published revision with its index, so every node follows "
+            "publications made on any node.", DURATION),
+    Setting("PUBLISH_DEBOUNCE_SECONDS", 2.0, "Publications within this many seconds of each "
+            "other are built into one index generation.", DURATION),
+    Setting("REVIEWERS_REQUIRED", 1, "How many reviewers must accept a case study before it is "
+            "published (a submitter never reviews their own).", POSITIVE),
+    Setting("SIGNIN_DOMAINS", "nhs.net nhs.uk", "Email domains that may sign in (space-"
+            "separated; subdomains included). Users added with `impact-search users add` may "
+            "sign in from any domain."),
+    Setting("SIGNIN_LINK_MINUTES", 30, "Minutes a sign-in link works (once).", POSITIVE),
+    Setting("SESSION_HOURS", 12, "Hours a sign-in lasts.", POSITIVE),
+    Setting("SESSION_COOKIE_SECURE", True, "Send the sign-in cookie over HTTPS only (browsers "
+            "also accept it from http://localhost). Set false only for plain-HTTP testing."),
+    Setting("SMTP_HOST", "", "Mail server for sign-in links. Empty (development): the link is "
+            "printed to the console instead of sent."),
+    Setting("SMTP_PORT", 25, "Mail server port (587 with SMTP_STARTTLS).", POSITIVE),
+    Setting("SMTP_USERNAME", "", "Mail server login, if it needs one."),
+    Setting("SMTP_PASSWORD", "", "Mail server password, if it needs one."),
+    Setting("SMTP_STARTTLS", False, "Upgrade the mail connection with STARTTLS."),
+    Setting("MAIL_FROM", "impact-search@localhost.localdomain", "From address of sign-in "
+            "emails.", EMAIL),
+    Setting("UPLOAD_MAX_BYTES", 10 * 1024 * 1024, "Largest .docx or .pdf a submitter may "
+            "upload to fill in the form (the file is read, never stored or served).", POSITIVE),
+    Setting("RATELIMIT_SIGNIN", "10/minute;30/hour", "Sign-in budget per client address "
+            "(asking for a link and using one).", RATE),
 )
 
 

@@ -36,6 +36,7 @@ __all__ = [
     "LoadResult",
     "Vocabularies",
     "load_corpus",
+    "validate_record",
     "load_vocabularies",
     "public_record",
     "publishable",
@@ -48,6 +49,7 @@ Record = dict[str, Any]
 SUMMARY_MAX_WORDS = 60
 MAX_DEPTH = 32  # a case study nests objects and lists two levels deep
 REASON_CHARS = 1000  # of a whole reason (a vocabulary's keys fit)
+REQUIRED_MISSING = "required field is missing"
 _VOCAB_FIELDS = {
     # record field -> vocabulary name, for fields that hold vocabulary keys
     "impact_types": "impact_types",
@@ -210,6 +212,19 @@ def record_problems(record: Record, name: str | None = None) -> list[Problem]:
     name = name or f"{stem}.json"
     problems = _schema_problems(name, record, load_vocabularies())
     return problems + _semantic_problems(name, stem, record)
+def validate_record(record: Any, name: str = "record", *, partial: bool = False) -> list[Problem]:
+    """Every problem of one record given as data (a submission, not a file).
+
+    ``partial``: a draft, so missing required fields are not problems yet; the values that
+    are there are checked against the same schema and vocabularies.
+    """
+    problems = _schema_problems(name, record, load_vocabularies())
+    if partial:
+        problems = [p for p in problems if p.reason != REQUIRED_MISSING]
+    if isinstance(record, dict):
+        stem = record.get("id") if isinstance(record.get("id"), str) else ""
+        problems += _semantic_problems(name, str(stem), record)
+    return problems
 
 
 def _read_record(path: Path) -> tuple[Any, Problem | None]:

@@ -152,13 +152,19 @@ class Limiter:
         self.limits = {name: parse_many(app.config[f"RATELIMIT_{name.upper()}"])
                        for name in set(BUDGETS.values())}
 
+    def _limits(self, budget: str) -> list[RateLimitItem]:
+        # Budgets added by other blueprints (the workflow's sign-in) are read when first used.
+        if budget not in self.limits:
+            self.limits[budget] = parse_many(current_app.config[f"RATELIMIT_{budget.upper()}"])
+        return self.limits[budget]
+
     def check(self) -> None:
         budget = current_app.extensions["rate_budgets"].get(request.endpoint or "")
         if budget is None or not current_app.config["RATELIMIT_ENABLED"]:
             return
         if self.outage.skipping():
             return
-        items = self.limits[budget]
+        items = self._limits(budget)
         key = _client()
         try:
             states = []
