@@ -149,7 +149,8 @@ class _Parser:
                 self.take()
                 if (self.peek() or ("rp", ""))[0] == "rp":
                     raise _Fallback
-                chain.append(self.unary())
+                # AND binds one operand: "falls AND sepsis ulcer" is (falls AND sepsis) ulcer.
+                chain.append(self.unary(group=False))
             required = [q for neg, q in chain if not neg and q is not None]
             excluded = [q for neg, q in chain if neg and q is not None]
             if len(chain) == 1 or not required:
@@ -160,16 +161,16 @@ class _Parser:
                 positives.append(wq.AndNot(must, UnionOr(excluded)) if excluded else must)
         return positives, negatives
 
-    def unary(self) -> tuple[bool, wq.Query | None]:
+    def unary(self, group: bool = True) -> tuple[bool, wq.Query | None]:
         if self.is_op("NOT") or (self.peek() or ("", ""))[0] == "neg":
             self.take()
             if self.peek() is None:
                 raise _Fallback
-            negated, q = self.unary()
+            negated, q = self.unary(group)
             return (not negated), q
-        return False, self.atom()
+        return False, self.atom(group)
 
-    def atom(self) -> wq.Query | None:
+    def atom(self, group: bool = True) -> wq.Query | None:
         kind, value = self.take()
         if kind == "lp":
             positives, negatives = self.or_expr()
@@ -185,7 +186,8 @@ class _Parser:
             # Neighbouring plain words are analysed together, so that multi-word acronym
             # expansions ("emergency department") meet their acronym ("ED").
             words = [value]
-            while (nxt := self.peek()) is not None and nxt[0] == "word" and _plain(nxt[1]) \
+            while group and (nxt := self.peek()) is not None and nxt[0] == "word" \
+                    and _plain(nxt[1]) \
                     and self.tokens[self.i + 1:self.i + 2] != [("word", "AND")]:
                 words.append(self.take()[1])
             return self.terms(" ".join(words), (TEXT,))

@@ -131,7 +131,9 @@ def test_a_chosen_facet_value_stays_visible_at_count_zero(client: FlaskClient) -
     # "falls" with the ambulance sector chosen, then a region with no ambulance falls cases.
     html = client.get("/?q=falls&sector=ambulance&region=london").get_data(as_text=True)
     assert re.search(r'id="f-region-london"[^>]*checked', html)
-    assert re.search(r'for="f-region-london">London <span class="app-count">\(\d+\)', html)
+    assert re.search(r'for="f-region-london">London <span class="app-count">\(0\)', html)
+    assert re.search(r'id="f-sector-ambulance"[^>]*checked', html)
+    assert re.search(r'for="f-sector-ambulance">Ambulance <span class="app-count">\(0\)', html)
 
 
 def test_active_filters_can_be_removed_one_at_a_time(client: FlaskClient) -> None:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -11,39 +9,11 @@ from hypothesis import strategies as st
 from indexer.build import build_index
 from search_service.engine.correction import Correction
 from search_service.engine.errors import QueryError
-from search_service.engine.live import Generation, LiveIndex
+from search_service.engine.live import Generation
 from search_service.engine.params import SearchParams
 from search_service.engine.search import search
-from tests.builders import make_record, write_corpus
-
-DOCS = {
-    "sepsis-screen": ("Sepsis screening in the emergency department",
-                      "Nurses screened for sepsis with NEWS2 in A&E.", ["sepsis"]),
-    "falls-wards": ("Falls prevention on older people's wards",
-                    "A falls bundle with lying and standing blood pressure.", ["falls"]),
-    "falls-sepsis": ("Falls and sepsis in care homes",
-                     "Care home staff learned to spot sepsis and prevent falls.", ["care homes"]),
-    "pressure-ulcer": ("Pressure ulcer prevention",
-                       "A pressure ulcer bundle for community nurses.", ["pressure ulcers"]),
-    "ulcer-pressure": ("Leg ulcer clinic",
-                       "An ulcer clinic relieved pressure on district nurses.", ["leg ulcers"]),
-    "diabetes-foot": ("Diabetic foot service", "Diabetes podiatry reduced amputations.",
-                      ["diabetic foot"]),
-}
-
-
-@pytest.fixture(scope="module")
-def tiny(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Generation]:
-    base = tmp_path_factory.mktemp("tiny")
-    neutral = {"challenge": "The team asked the library for help.",
-               "lks_contribution": "The librarian searched the literature.",
-               "outcome": "The service changed."}
-    records = [make_record(id=i, title=t, summary=s, topics=topics, **neutral)
-               for i, (t, s, topics) in DOCS.items()]
-    build_index(write_corpus(base / "cases", records), base / "index")
-    live = LiveIndex(base / "index")
-    yield live.current()
-    live.close()
+from tests.builders import TINY_DOCS as DOCS
+from tests.hostile import may_be_refused
 
 
 def ids(generation: Generation, q: str) -> list[str]:
@@ -164,8 +134,9 @@ def test_no_query_string_raises_anything_but_a_bound(tiny: Generation, q: str) -
     try:
         page = search(tiny, SearchParams(q=q, per_page=3))
     except QueryError:
+        assert may_be_refused(q), q  # refused only when over a bound
         return
-    assert page.total >= 0
+    assert len(page.hits) == min(page.total, 3)
 
 
 @settings(max_examples=200, deadline=None)
@@ -173,10 +144,16 @@ def test_no_query_string_raises_anything_but_a_bound(tiny: Generation, q: str) -
                                  'title:', 'diab*', '*', '~2', 'ulcer', ':', '\ud800']),
                 max_size=20))
 def test_no_operator_soup_raises_anything_but_a_bound(tiny: Generation, parts: list[str]) -> None:
+    q = " ".join(parts)
     try:
-        search(tiny, SearchParams(q=" ".join(parts)))
+        page = search(tiny, SearchParams(q=q))
     except QueryError:
-        pass
+        assert may_be_refused(q), q
+        return
+    # words of the corpus, OR-ed (a dangling OR falls back to the words): always found
+    if {"falls", "sepsis", "ulcer"} & set(parts) and set(parts) <= {"falls", "sepsis", "ulcer",
+                                                                     "OR"}:
+        assert page.total > 0, q
 
 
 
