@@ -136,7 +136,9 @@ def test_no_query_string_raises_anything_but_a_bound(tiny: Generation, q: str) -
     except QueryError:
         assert may_be_refused(q), q  # refused only when over a bound
         return
-    assert len(page.hits) == min(page.total, 3)
+    # Related case studies may follow fewer than 10 matches (and only then).
+    assert len(page.hits) == min(page.total + page.related, 3)
+    assert page.related == 0 or page.total < 10
 
 
 @settings(max_examples=200, deadline=None)
