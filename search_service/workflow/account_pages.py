@@ -46,8 +46,8 @@ def request_link() -> Response:
     link = url_for("account.confirm", token=token, _external=True,
                    next=safe_next(request.form.get("next"), "") or None)
     try:
-        send_sign_in_link(current_app.config, user.email, link, current_app.jinja_env.globals[
-            "service_name"])  # type: ignore[arg-type]
+        send_sign_in_link(current_app.config, user.email, link,
+                          str(current_app.config["SERVICE_NAME"]))
     except MailProblem:
         return _sign_in_form("We could not send the email just now. Try again in a few "
                              "minutes.", email, 503)
