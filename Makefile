@@ -6,7 +6,7 @@ PIP := $(BIN)/python -m pip
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run serve-prod audit test lint typecheck unit install install-test assets docs wheel screenshots clean bench install-bench
+.PHONY: run serve-prod audit test lint typecheck unit install install-test assets docs wheel screenshots clean bench install-bench mutate install-mutate
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -30,9 +30,14 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund
 	touch $@
 
+$(VENV)/.installed-mutate: pyproject.toml constraints.txt | $(BIN)/python
+	$(PIP) install --quiet -c constraints.txt -e '.[test,mutate]'
+	touch $@ $(VENV)/.installed $(VENV)/.installed-test
+
 install: $(VENV)/.installed
 install-test: $(VENV)/.installed-test
 install-bench: $(VENV)/.installed-bench
+install-mutate: $(VENV)/.installed-mutate
 
 # The pages' NHS.UK frontend (built CSS, JS and icons) is committed in web/vendor, so that
 # installing needs no Node; nothing is loaded from a CDN. `make assets` refreshes it from npm
@@ -70,9 +75,11 @@ lint: install-test
 typecheck: install-test
 	$(BIN)/mypy
 
+# Line and branch coverage of the packages, reported (no threshold). Code that only runs in
+# the gunicorn and indexer subprocesses the tests start is not counted.
 # node_modules: axe-core for the browser tests, and nhsuk-frontend to check web/vendor against.
 unit: install-test node_modules/.installed
-	$(BIN)/pytest
+	$(BIN)/pytest --cov --cov-report=term
 
 test: lint typecheck unit
 
@@ -82,6 +89,7 @@ BENCH_SIZES ?= 1000,10000
 bench: install-bench
 	$(BIN)/python -m bench.run --sizes $(BENCH_SIZES)
 	$(BIN)/python -m bench.relevance --split test --out bench/results/nfcorpus-test.json
+	$(BIN)/python -m bench.importer --count 1000
 	$(BIN)/python -m bench.insights --size 10000
 	$(BIN)/python -m bench.cards --out bench/results/cards.json
 
@@ -93,5 +101,18 @@ wheel: install-test
 screenshots: install-test
 	$(BIN)/python scripts/screenshots.py
 
+# Mutation testing (see docs/mutation.md); not in CI: it takes about an hour on 2 cores.
+# Each module's mutants run only the fast tests that call the mutated function; MUTANTS picks
+# some (e.g. MUTANTS='indexer.generations*'). Results stay in mutants/ between runs.
+MUTANTS ?= indexer.generations* indexer.facets* indexer.sources.corpus* \
+	search_service.engine.query* search_service.engine.params* \
+	search_service.engine.snippets* search_service.production.security* \
+	search_service.engine.search.x__facet_mask* search_service.engine.search.x__base_mask* \
+	search_service.engine.search.x_filter_mask* search_service.engine.search.x__count* \
+	search_service.engine.search.x_facet_counts*
+mutate: install-mutate
+	nice $(BIN)/mutmut run --max-children 2 $(foreach m,$(MUTANTS),'$(m)')
+	$(BIN)/python scripts/mutation_score.py
+
 clean:
-	rm -rf $(VENV) node_modules instance .mypy_cache .ruff_cache .pytest_cache
+	rm -rf $(VENV) node_modules instance .mypy_cache .ruff_cache .pytest_cache mutants

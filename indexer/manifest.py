@@ -21,7 +21,8 @@ __all__ = ["FORMAT_VERSION", "Manifest",
            "read_manifest", "write_manifest", "library_versions", "now_iso"]
 
 # 2: did-you-mean words moved out of Whoosh into similarity/words.json
-FORMAT_VERSION = 2
+# 3: one-field BM25 impacts in impacts/ (issue 17); "=ED" no longer swallows "ed"
+FORMAT_VERSION = 3
 FILENAME = "manifest.json"
 REBUILD = "impact-search index"
 

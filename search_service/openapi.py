@@ -85,14 +85,28 @@ _SCHEMAS: dict[str, Any] = {
                                   "selected": {"type": "boolean"}}},
     "Facets": {"type": "object", "additionalProperties": {
         "type": "array", "items": _ref("FacetValue")}},
-    "Hit": {"type": "object", "required": [*_HIT_FIELDS, "snippet", "score"],
+    "Hit": {"type": "object", "required": [*_HIT_FIELDS, "snippet", "score", "related"],
             "properties": {**_HIT_FIELDS, "snippet": {
                 "type": "string", "description": "HTML; only <mark> is markup"},
-                "score": {"type": ["number", "null"]}}},
+                "score": {"type": ["number", "null"]},
+                "related": {"type": "boolean", "description":
+                            "true: the case study does not contain the query's words but is "
+                            "related to the best matches (shown after fewer than 10 matches)"}}},
+    "Correction": {"type": "object", "required": ["original", "corrected"], "description":
+                   "The query had a misspelt word that no case study contains; the results "
+                   "are for the corrected query. Repeat with exact=true for the words as typed.",
+                   "properties": {"original": {"type": "string"},
+                                  "corrected": {"type": "string"}}},
     "SearchResponse": {
         "type": "object",
-        "required": ["query", "total", "hits", "facets", "notices", "took_ms"],
-        "properties": {"query": {"type": "object"}, "total": {"type": "integer", "minimum": 0},
+        "required": ["query", "total", "related", "hits", "facets", "notices", "correction",
+                     "took_ms"],
+        "properties": {"query": {"type": "object"}, "total": {
+            "type": "integer", "minimum": 0,
+            "description": "case studies that match the query (and filters)"},
+                       "related": {"type": "integer", "minimum": 0, "description":
+                                   "related case studies listed after the matches"},
+                       "correction": {"oneOf": [_ref("Correction"), {"type": "null"}]},
                        "hits": {"type": "array", "items": _ref("Hit")},
                        "facets": _ref("Facets"),
                        "notices": {"type": "array", "items": {"type": "string"}},
@@ -212,6 +226,9 @@ def openapi_document(allowed: Allowed) -> dict[str, Any]:
          "schema": {"type": "integer", "minimum": 1, "maximum": MAX_RESULTS}},
         {"name": "per_page", "in": "query",
          "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE}},
+        {"name": "exact", "in": "query", "schema": {"type": "boolean"},
+         "description": "true: search the words as typed, never a spelling correction "
+                        "(the \"Search instead for\" link)."},
     ]
     paths: dict[str, Any] = {
         "/api/v1/search": {"get": {

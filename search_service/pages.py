@@ -77,6 +77,8 @@ def search_page() -> Response:
         pagination=page_models.pagination(page),
         did_you_mean_url=page_models.search_url(replace(params, q=page.did_you_mean, page=1))
         if page.did_you_mean else None,
+        instead_url=page_models.search_url(replace(params, exact=True, page=1))
+        if page.correction else None,
         newest_first=not params.q.strip() and params.sort == "relevance",
     )
 

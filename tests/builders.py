@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import copy
 import json
+import os
 from pathlib import Path
 from typing import Any
+
+import pytest
 
 from indexer.facets import FACETS
 from indexer.sources.corpus import load_vocabularies, organisation_key
 
-__all__ = ["BASE_RECORD", "make_record", "write_corpus", "vocabulary_keys"]
+__all__ = ["BASE_RECORD", "make_record", "write_corpus", "vocabulary_keys",
+           "national_value_lists", "TINY_DOCS", "tiny_records"]
 
 BASE_RECORD: dict[str, Any] = {
     "id": "placeholder",
@@ -53,3 +57,46 @@ def vocabulary_keys(*organisations: str) -> dict[str, list[str]]:
     keys = {spec.name: list(vocab.tables[spec.vocabulary]) for spec in FACETS if spec.vocabulary}
     keys["organisation"] = [organisation_key(name) for name in organisations]
     return keys
+
+
+def national_value_lists() -> dict[str, Any]:
+    """The national database's value lists, from ``shared/domain`` beside the checkout.
+
+    CI lays ``shared/`` beside the checkout, so there a missing file fails the test (like a
+    missing browser or redis-server); elsewhere the test skips and says why.
+    """
+    for parent in Path(__file__).resolve().parents:
+        path = parent / "shared" / "domain" / "hee-value-lists.json"
+        if path.exists():
+            data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+            return data
+    if os.environ.get("CI"):
+        pytest.fail("../shared/domain/hee-value-lists.json is missing; CI lays shared/ beside "
+                    "the checkout")
+    pytest.skip("../shared/domain is not beside this checkout")
+
+
+# A corpus small enough that the right answer to a query is obvious: id -> (title, summary,
+# topics). The engine tests' ``tiny`` fixture indexes it.
+TINY_DOCS = {
+    "sepsis-screen": ("Sepsis screening in the emergency department",
+                      "Nurses screened for sepsis with NEWS2 in A&E.", ["sepsis"]),
+    "falls-wards": ("Falls prevention on older people's wards",
+                    "A falls bundle with lying and standing blood pressure.", ["falls"]),
+    "falls-sepsis": ("Falls and sepsis in care homes",
+                     "Care home staff learned to spot sepsis and prevent falls.", ["care homes"]),
+    "pressure-ulcer": ("Pressure ulcer prevention",
+                       "A pressure ulcer bundle for community nurses.", ["pressure ulcers"]),
+    "ulcer-pressure": ("Leg ulcer clinic",
+                       "An ulcer clinic relieved pressure on district nurses.", ["leg ulcers"]),
+    "diabetes-foot": ("Diabetic foot service", "Diabetes podiatry reduced amputations.",
+                      ["diabetic foot"]),
+}
+
+
+def tiny_records() -> list[dict[str, Any]]:
+    neutral = {"challenge": "The team asked the library for help.",
+               "lks_contribution": "The librarian searched the literature.",
+               "outcome": "The service changed."}
+    return [make_record(id=i, title=t, summary=s, topics=topics, **neutral)
+            for i, (t, s, topics) in TINY_DOCS.items()]

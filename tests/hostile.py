@@ -8,9 +8,12 @@ analysis keeps, so a search for it finds the record and its snippet shows the pa
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from tests.builders import make_record
+
+__all__ = ["MARKER", "PAYLOADS", "hostile_record", "may_be_refused"]
 
 MARKER = "xssprobe"
 
@@ -43,3 +46,13 @@ def hostile_record(case_id: str = "hostile-case") -> dict[str, Any]:
                "role": PAYLOADS[2], "organisation": PAYLOADS[6]},
         consent={"named": True, "internal": True, "external": True},
     )
+
+
+def may_be_refused(query: str) -> bool:
+    """Whether ``query`` could be over one of the query bounds (500 characters, 32 words,
+    brackets 8 deep, a wildcard): a generous over-estimate, computed without the parser, so
+    a fuzz test can tell a refusal that is due from a parser that refuses what it should read.
+    """
+    text = query.strip()
+    words = re.findall(r'[^\s()"]+', text)
+    return "*" in text or len(text) > 500 or len(words) > 32 or text.count("(") > 8

@@ -34,9 +34,14 @@ def test_uk_and_us_spellings_meet(uk: str, us: str) -> None:
     assert analyze(uk) == analyze(us) != []
 
 
-@pytest.mark.parametrize("word", ["exercise", "advise", "promise", "supervise", "noise"])
-def test_ise_words_that_are_not_the_suffix_are_left_alone(word: str) -> None:
-    assert analyze(word) == [default_pipeline().stem(word)]
+@pytest.mark.parametrize(("word", "stem"), [
+    ("exercise", "exercis"), ("advise", "advis"), ("promise", "promis"),
+    ("supervise", "supervis"), ("noise", "nois"),
+])
+def test_ise_words_that_are_not_the_suffix_are_left_alone(word: str, stem: str) -> None:
+    # Snowball's own stem, written out: folded to "-ize" they would stem differently.
+    assert analyze(word) == [stem]
+    assert analyze(word) != analyze(word[:-3] + "ize")
 
 
 @pytest.mark.parametrize(

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -16,6 +15,7 @@ from search_service.engine.live import Generation
 from search_service.engine.params import SearchParams
 from search_service.engine.search import search
 from search_service.engine.similar import similar_to_case
+from tests.builders import national_value_lists
 
 Records = list[dict[str, Any]]
 TEXT_FIELDS = ("title", "summary", "challenge", "lks_contribution", "outcome", "patient_benefit")
@@ -68,14 +68,9 @@ def test_savings_and_consent_minimums(bundled_records: Records) -> None:
 
 
 def _real_organisations() -> set[str]:
-    # The national list of 220 organisations lives in the shared domain notes, beside the
-    # checkout (CI has it); the sample corpus must use none of them.
-    for parent in Path(__file__).resolve().parents:
-        path = parent / "shared" / "domain" / "hee-value-lists.json"
-        if path.exists():
-            data = json.loads(path.read_text(encoding="utf-8"))
-            return {i["label"].casefold() for i in data["organisation"]["items"]}
-    pytest.skip("../shared/domain is not beside this checkout")
+    # The national list of 220 organisations: the sample corpus must use none of them.
+    data = national_value_lists()
+    return {i["label"].casefold() for i in data["organisation"]["items"]}
 
 
 def test_organisations_are_fictional(bundled_records: Records) -> None:

@@ -10,7 +10,7 @@ from flask.testing import FlaskClient
 
 from search_service.engine.errors import ParameterError
 from search_service.engine.live import Generation
-from search_service.engine.params import SearchParams
+from search_service.engine.params import MAX_RESULTS, SearchParams
 from search_service.engine.search import search
 from tests.builders import vocabulary_keys
 
@@ -25,16 +25,16 @@ CASES = [
 
 def _all_hits(generation: Generation, args: dict[str, list[str]], per_page: int) -> list[Any]:
     hits: list[Any] = []
-    page = 1
-    while True:
+    for page in range(1, MAX_RESULTS // per_page + 1):  # bounded: a short page fails, not hangs
         params = SearchParams.from_args({**args, "per_page": [str(per_page)],
                                          "page": [str(page)]},
                                         generation.columns.keys)
         found = search(generation, params)
         hits += found.hits
-        if page * per_page >= found.total:
-            return hits
-        page += 1
+        if len(found.hits) < per_page:
+            break
+    assert len(hits) == found.total
+    return hits
 
 
 def _matches(hit: Any, boost: dict[str, list[str]]) -> bool:

@@ -1,0 +1,220 @@
+"""Publishing a generation, watched call by call: every file reaches the disk before the folder
+is renamed into place, the rename before the pointer, and a killed build's leftovers go."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from indexer import generations as gen
+from indexer.errors import DamagedGenerationError
+
+Event = tuple[str, str, str]
+
+
+@pytest.fixture()
+def recorded(monkeypatch: pytest.MonkeyPatch) -> list[Event]:
+    """Every fsync (by the path of its descriptor), rename and replace, in order."""
+    events: list[Event] = []
+    real_fsync, real_rename, real_replace = os.fsync, os.rename, os.replace
+
+    def fsync(fd: int) -> None:
+        events.append(("fsync", os.readlink(f"/proc/self/fd/{fd}"), ""))
+        real_fsync(fd)
+
+    def rename(src: str | Path, dst: str | Path) -> None:
+        events.append(("rename", str(src), str(dst)))
+        real_rename(src, dst)
+
+    def replace(src: str | Path, dst: str | Path) -> None:
+        events.append(("replace", str(src), str(dst)))
+        real_replace(src, dst)
+
+    monkeypatch.setattr(os, "fsync", fsync)
+    monkeypatch.setattr(os, "rename", rename)
+    monkeypatch.setattr(os, "replace", replace)
+    return events
+
+
+def _build_dir(root: Path) -> Path:
+    build = gen.new_build_dir(root)
+    (build / "manifest.json").write_text("{}", encoding="utf-8")
+    (build / "fulltext").mkdir()
+    (build / "fulltext" / "seg.toc").write_bytes(b"\x00toc")
+    (build / "fulltext" / "deeper").mkdir()
+    (build / "fulltext" / "deeper" / "postings").write_bytes(b"p" * 10)
+    return build
+
+
+def test_every_file_is_fsynced_then_renamed_then_the_folder_then_the_pointer(
+        tmp_path: Path, recorded: list[Event]) -> None:
+    root = tmp_path / "index"
+    build = _build_dir(root)
+    target = gen.publish(root, build)
+
+    kinds = [kind for kind, _, _ in recorded]
+    rename_at = kinds.index("rename")
+    before = {path for kind, path, _ in recorded[:rename_at]}
+    assert set(kinds[:rename_at]) == {"fsync"}
+    # every file and folder of the tree, by its name before the rename
+    every_path = {str(build), *(str(build / p.relative_to(target)) for p in target.rglob("*"))}
+    assert before == every_path
+    assert str(build / gen.CHECKSUMS) in before  # the checksum list itself reaches the disk
+    pointer = str(root / f".{gen.CURRENT}.{os.getpid()}.tmp")
+    assert recorded[rename_at:] == [
+        ("rename", str(build), str(target)),
+        ("fsync", str(root), ""),  # the rename is durable before the pointer names it
+        ("fsync", pointer, ""),
+        ("replace", pointer, str(root / gen.CURRENT)),
+        ("fsync", str(root), ""),  # and the switch itself
+    ]
+    assert gen.read_current(root) == target.name
+    assert (root / gen.CURRENT).read_text(encoding="utf-8") == target.name + "\n"
+    gen.verify(target)
+
+
+def test_publish_keeps_the_new_generation_and_the_one_it_replaced(tmp_path: Path) -> None:
+    root = tmp_path / "index"
+    first = gen.publish(root, _build_dir(root))
+    second = gen.publish(root, _build_dir(root))
+    # a generation renamed into place by a killed build but never made live
+    orphan = root / "g-99999999T000000000000-ffffff"
+    orphan.mkdir()
+    third = gen.publish(root, _build_dir(root))
+    assert [g.name for g in gen.generations(root)] == [third.name, second.name]
+    assert not first.exists() and not orphan.exists()
+
+
+@pytest.fixture()
+def other_build() -> Iterator[int]:
+    """The pid of a live process standing in for a build still running elsewhere."""
+    process = subprocess.Popen(["sleep", "60"])
+    yield process.pid
+    assert process.poll() is None, "the cleanup must never signal a live build"
+    process.kill()
+    process.wait()
+
+
+def test_an_old_generation_that_cannot_be_removed_does_not_stop_the_switch(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = tmp_path / "index"
+    first = gen.publish(root, _build_dir(root))
+    gen.publish(root, _build_dir(root))
+    build = _build_dir(root)
+
+    def unlink(path: str | Path, *args: object, **kwargs: object) -> None:
+        raise PermissionError(13, "Permission denied", str(path))
+
+    monkeypatch.setattr(os, "unlink", unlink)  # publishing itself never deletes a file
+    third = gen.publish(root, build)
+    assert gen.read_current(root) == third.name
+    assert first.exists()  # left for the next build to remove
+
+
+def test_a_killed_builds_pointer_file_and_folder_are_removed(
+        tmp_path: Path, other_build: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    signals: list[int] = []
+    real_kill = os.kill
+
+    def kill(pid: int, signal: int) -> None:
+        signals.append(signal)
+        real_kill(pid, signal)
+
+    monkeypatch.setattr(os, "kill", kill)
+    root = tmp_path / "index"
+    root.mkdir()
+    dead = 999_999_999  # above the kernel's pid_max: no such process
+    leftovers = [root / f".{gen.CURRENT}.{dead}.tmp", root / f".build-{dead}-deadbeef",
+                 root / ".build-nopid", root / f".{gen.CURRENT}.x.tmp",
+                 root / ".build-0-0badc0de"]  # pid 0 is no process: os.kill(0) means "my group"
+    leftovers[0].write_text("g-half\n")
+    leftovers[1].mkdir()
+    (leftovers[1] / "junk").write_text("half-written")
+    leftovers[2].mkdir()
+    leftovers[3].write_text("g-half\n")
+    leftovers[4].mkdir()
+    # a build still running in another live process, and this process's own files
+    alive = other_build
+    kept = [root / f".{gen.CURRENT}.{alive}.tmp", root / f".build-{alive}-cafef00d",
+            root / f".{gen.CURRENT}.{os.getpid()}.tmp"]
+    kept[0].write_text("g-other\n")
+    kept[1].mkdir()
+    kept[2].write_text("g-mine\n")
+    build = gen.new_build_dir(root)
+    assert [p for p in leftovers if p.exists()] == []
+    assert all(p.exists() for p in kept)
+    assert build.parent == root and build.name.startswith(f".build-{os.getpid()}-")
+    assert signals and set(signals) == {0}  # processes are only probed, never signalled
+
+
+def test_a_build_of_another_user_is_left_alone(tmp_path: Path,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    # os.kill(pid, 0) on another account's process raises PermissionError: it is alive.
+    def kill(pid: int, signal: int) -> None:
+        raise PermissionError(1, "Operation not permitted")
+
+    (tmp_path / ".build-4242-abcdef01").mkdir()
+    (tmp_path / f".{gen.CURRENT}.4242.tmp").write_text("g-x\n")
+    monkeypatch.setattr(os, "kill", kill)
+    gen.new_build_dir(tmp_path)
+    assert (tmp_path / ".build-4242-abcdef01").is_dir()
+    assert (tmp_path / f".{gen.CURRENT}.4242.tmp").is_file()
+
+
+def test_new_build_dir_creates_the_index_folder(tmp_path: Path) -> None:
+    build = gen.new_build_dir(tmp_path / "a" / "b")
+    assert build.is_dir() and build.parent == tmp_path / "a" / "b"
+    assert gen.generations(tmp_path / "nowhere") == []
+    assert gen.read_current(tmp_path / "a" / "b") is None
+
+
+def test_an_empty_pointer_means_no_generation(tmp_path: Path) -> None:
+    (tmp_path / gen.CURRENT).write_text("\n")
+    assert gen.read_current(tmp_path) is None
+    (tmp_path / gen.CURRENT).write_text("  g-1  \n")
+    assert gen.read_current(tmp_path) == "g-1"
+
+
+def test_generations_lists_only_finished_ones_newest_first(tmp_path: Path) -> None:
+    for name in ("g-1", "g-3", "g-2", ".build-1-x", "other"):
+        (tmp_path / name).mkdir()
+    (tmp_path / "g-4").write_text("a file, not a generation")
+    assert [p.name for p in gen.generations(tmp_path)] == ["g-3", "g-2", "g-1"]
+
+
+@pytest.fixture()
+def published(tmp_path: Path) -> Path:
+    root = tmp_path / "index"
+    return gen.publish(root, _build_dir(root))
+
+
+def test_checksums_list_every_file_in_sha256sum_format(published: Path) -> None:
+    lines = (published / gen.CHECKSUMS).read_text(encoding="utf-8").splitlines()
+    names = [line.split("  ", 1)[1] for line in lines]
+    assert names == ["fulltext/deeper/postings", "fulltext/seg.toc", "manifest.json"]
+    assert lines[2] == ("44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a"
+                        "  manifest.json")
+
+
+@pytest.mark.parametrize(("damage", "reason"), [
+    (lambda g: (g / "manifest.json").write_text("{ }"), "manifest.json is damaged"),
+    (lambda g: (g / "fulltext" / "seg.toc").unlink(), "files missing or unexpected: "
+                                                      "fulltext/seg.toc"),
+    (lambda g: (g / "extra").write_text("x"), "files missing or unexpected: extra"),
+    (lambda g: (g / gen.CHECKSUMS).write_text(
+        (g / gen.CHECKSUMS).read_text().replace("  ", " ", 1)), "line 1 is damaged"),
+    (lambda g: (g / gen.CHECKSUMS).write_text(
+        (g / gen.CHECKSUMS).read_text().rstrip("\n")), "line 3 is damaged"),
+    (lambda g: (g / gen.CHECKSUMS).write_bytes(b"\xff\xfe"), "cannot read checksums.sha256"),
+    (lambda g: (g / gen.CHECKSUMS).unlink(), "cannot read checksums.sha256"),
+])
+def test_any_damage_is_named(published: Path, damage: object, reason: str) -> None:
+    damage(published)  # type: ignore[operator]
+    with pytest.raises(DamagedGenerationError) as caught:
+        gen.verify(published)
+    assert str(caught.value).startswith(f"{published.name}: ")
+    assert reason in str(caught.value)

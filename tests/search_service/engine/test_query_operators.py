@@ -1,0 +1,138 @@
+"""Operators as a person reads them, on the tiny corpus of test_query: an AND chain keeps its
+exclusions, plain words never swallow AND's left operand, and ordinary queries (words of the
+corpus, operators where they belong) are always answered, never refused."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from indexer.build import build_index
+from search_service.engine.errors import QueryError
+from search_service.engine.live import Generation, LiveIndex
+from search_service.engine.params import SearchParams
+from search_service.engine.search import search
+from tests.builders import TINY_DOCS as DOCS
+from tests.builders import make_record, write_corpus
+
+
+def found(generation: Generation, q: str) -> set[str]:
+    page = search(generation, SearchParams(q=q, per_page=50))
+    assert not page.notices, (q, page.notices)  # read as written, not as a fallback
+    return {h.id for h in page.hits}
+
+
+@pytest.mark.parametrize("q", ["falls AND -sepsis", "falls AND NOT sepsis",
+                               "-sepsis AND falls", "falls AND -sepsis AND -ulcer"])
+def test_an_and_chain_keeps_its_exclusions(tiny: Generation, q: str) -> None:
+    assert found(tiny, q) == {"falls-wards"}
+
+
+def test_an_and_chain_with_two_exclusions_drops_both(tiny: Generation) -> None:
+    assert found(tiny, "nurses AND -sepsis AND -ulcer") == set()
+    assert found(tiny, "nurses AND -sepsis") == {"pressure-ulcer", "ulcer-pressure"}
+
+
+def test_a_plain_word_before_an_and_stays_on_its_own(tiny: Generation) -> None:
+    # "ulcer OR (falls AND sepsis)", never "(ulcer OR falls) AND sepsis".
+    assert found(tiny, "ulcer falls AND sepsis") == {"pressure-ulcer", "ulcer-pressure",
+                                                     "falls-sepsis"}
+    assert found(tiny, "falls AND sepsis ulcer") == {"pressure-ulcer", "ulcer-pressure",
+                                                     "falls-sepsis"}
+    assert found(tiny, "diabetes ulcer falls AND sepsis") == {
+        "pressure-ulcer", "ulcer-pressure", "falls-sepsis", "diabetes-foot"}
+
+
+def test_exclusions_outside_a_chain_apply_to_the_whole_query(tiny: Generation) -> None:
+    assert found(tiny, "falls ulcer -sepsis -leg") == {"falls-wards", "pressure-ulcer"}
+    assert found(tiny, "(falls OR ulcer) -pressure") == {"falls-wards", "falls-sepsis"}
+
+
+def test_an_exclusion_alone_lists_everything_else(tiny: Generation) -> None:
+    assert found(tiny, "-sepsis") == set(DOCS) - {"sepsis-screen", "falls-sepsis"}
+
+
+def test_an_exclusion_inside_brackets_stays_inside(tiny: Generation) -> None:
+    assert found(tiny, "(falls -sepsis) OR diabetes") == {"falls-wards", "diabetes-foot"}
+
+
+def test_an_unknown_field_is_searched_as_words_with_a_notice(tiny: Generation) -> None:
+    page = search(tiny, SearchParams(q="colour:sepsis"))
+    assert page.notices == ["There is no field called 'colour': searched for the words "
+                            "instead. Fields you can name: title, topics, organisation."]
+    assert {h.id for h in page.hits} == {"sepsis-screen", "falls-sepsis"}
+
+
+def test_a_double_negative_includes(tiny: Generation) -> None:
+    assert found(tiny, "falls AND NOT -sepsis") == {"falls-sepsis"}
+
+
+def test_or_inside_brackets_then_and(tiny: Generation) -> None:
+    assert found(tiny, "(ulcer OR diabetes) AND nurses") == {"pressure-ulcer", "ulcer-pressure"}
+    assert found(tiny, 'sepsis AND "care homes"') == {"falls-sepsis"}
+    assert found(tiny, "title:falls AND title:sepsis") == {"falls-sepsis"}
+
+
+# Ordinary queries: words that occur in the corpus, joined by operators where they belong.
+WORDS = ["sepsis", "falls", "ulcer", "pressure", "diabetes", "nurses", "clinic", "foot",
+         "screening", "bundle", "care", "homes"]
+WORD = st.sampled_from(WORDS)
+TERM = st.one_of(WORD, WORD.map(lambda w: f'title:{w}'), WORD.map(lambda w: f"{w[:4]}*"),
+                 st.tuples(WORD, WORD).map(lambda p: f'"{p[0]} {p[1]}"'))
+CHAIN = st.lists(TERM, min_size=1, max_size=3).map(" AND ".join)
+ORDINARY = st.lists(st.one_of(CHAIN, CHAIN.map(lambda c: f"({c})")), min_size=1,
+                    max_size=4).flatmap(lambda parts: st.sampled_from([" ", " OR "]).map(
+                        lambda sep: sep.join(parts)))
+
+
+@settings(max_examples=150, deadline=None)
+@given(ORDINARY)
+def test_ordinary_queries_are_answered_without_a_fallback(tiny: Generation, q: str) -> None:
+    page = search(tiny, SearchParams(q=q, per_page=50))
+    assert page.notices == [], q
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(WORD, min_size=1, max_size=6).map(" ".join))
+def test_any_word_of_the_corpus_finds_its_case_studies(tiny: Generation, q: str) -> None:
+    page = search(tiny, SearchParams(q=q, per_page=50))
+    assert page.total > 0 and page.hits and page.notices == [], q
+    assert all(h.snippet for h in page.hits)
+
+
+def _many_words(prefix: str, count: int) -> str:
+    return " ".join(f"{prefix}{chr(97 + i // 26)}{chr(97 + i % 26)}x" for i in range(count))
+
+
+@pytest.fixture(scope="module")
+def wordy(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Generation]:
+    # exactly 100 words starting "quin", and one more that starts "qui" but not "quin"
+    base = tmp_path_factory.mktemp("wordy")
+    outcome = _many_words("quin", 100) + " quivvx"
+    build_index(write_corpus(base / "cases", [make_record(id="wordy", outcome=outcome)]),
+                base / "index")
+    live = LiveIndex(base / "index")
+    yield live.current()
+    live.close()
+
+
+def test_a_wildcard_may_expand_to_exactly_100_words(wordy: Generation) -> None:
+    page = search(wordy, SearchParams(q="quin*"))
+    assert page.total == 1
+
+
+def test_a_wildcard_that_expands_to_101_words_is_refused(wordy: Generation) -> None:
+    with pytest.raises(QueryError) as caught:
+        search(wordy, SearchParams(q="qui*"))
+    assert str(caught.value) == ("'qui*' matches 101 different words; the limit is 100. "
+                                 "Type more letters before the *.")
+
+
+def test_a_wildcard_needs_three_letters(wordy: Generation) -> None:
+    with pytest.raises(QueryError) as caught:
+        search(wordy, SearchParams(q="qu*"))
+    assert str(caught.value) == ("'qu*': a wildcard needs at least 3 letters before the * and "
+                                 "can only end a word (for example diab*).")
