@@ -6,7 +6,6 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from indexer.build import build_index
 from search_service.engine.correction import Correction
 from search_service.engine.errors import QueryError
 from search_service.engine.live import Generation
