@@ -21,11 +21,10 @@ from tests.builders import write_corpus
 @pytest.fixture(scope="session", autouse=True)
 def workflow_database(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """Every app a test makes without its own DATABASE_URL (and every server it starts) uses
-    this session's SQLite file and secret key, never the checkout's instance folder."""
+    this session's SQLite file, never the checkout's instance folder."""
     url = f"sqlite:///{tmp_path_factory.mktemp('workflow-db') / 'workflow.sqlite'}"
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("IMPACT_SEARCH_DATABASE_URL", url)
-        patch.setenv("IMPACT_SEARCH_SECRET_KEY", "tests-only-secret-key")
         yield url
 
 

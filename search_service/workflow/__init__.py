@@ -59,7 +59,6 @@ def _follow_database(_error: BaseException | None) -> None:
 def init_app(app: Flask) -> None:
     from pathlib import Path
 
-    from search_service.cards.csrf import signing_key
     from search_service.workflow import (
         account_pages,
         admin_pages,
@@ -72,9 +71,6 @@ def init_app(app: Flask) -> None:
     from search_service.workflow.collection import seed_bundled
     from search_service.workflow.publishing import Publisher
 
-    # One key per installation: the one the endorsement form signs with (made once in the
-    # instance folder unless SECRET_KEY is set).
-    app.config["SECRET_KEY"] = signing_key(app)
     database = db.init_app(app, seed_bundled)
     app.extensions["workflow_publisher"] = Publisher(
         database, Path(app.config["INDEX_DIR"]),

@@ -15,7 +15,9 @@ import datetime as dt
 import hmac
 import secrets
 
-from flask import Flask, current_app, g, request, session
+from flask import Flask, Request, current_app, g, request, session
+from flask.sessions import SecureCookieSession, SecureCookieSessionInterface
+from itsdangerous import URLSafeTimedSerializer
 
 from search_service.workflow import accounts
 from search_service.workflow.db import get_db
@@ -103,7 +105,26 @@ def sign_out() -> None:
     session.clear()
 
 
+class _KeyWhenNeeded(SecureCookieSessionInterface):
+    """Flask's signed cookie session, with the installation's key (``SECRET_KEY``, else the
+    key file the endorsement form also uses) read only when a session is read or written: a
+    visitor who never signs in costs no key file."""
+
+    def get_signing_serializer(self, app: Flask) -> URLSafeTimedSerializer | None:
+        if not app.secret_key:
+            from search_service.cards.csrf import signing_key
+
+            app.secret_key = signing_key(app)
+        return super().get_signing_serializer(app)
+
+    def open_session(self, app: Flask, request: Request) -> SecureCookieSession | None:
+        if not app.secret_key and self.get_cookie_name(app) not in request.cookies:
+            return self.session_class()  # nothing to read; a key is made if one is written
+        return super().open_session(app, request)
+
+
 def init_app(app: Flask) -> None:
+    app.session_interface = _KeyWhenNeeded()
     app.config["SESSION_COOKIE_HTTPONLY"] = True
     app.config["SESSION_COOKIE_SAMESITE"] = app.config.get("SESSION_COOKIE_SAMESITE") or "Lax"
     app.config["SESSION_COOKIE_NAME"] = "impact_search_session"

@@ -10,8 +10,9 @@ from in its manifest (``source.database_revision``). A node rebuilds when the tw
   PostgreSQL serve the new generation. Requests never wait for the database for this.
 
 Builds run on one background thread per process, after ``PUBLISH_DEBOUNCE_SECONDS`` without a
-new publication, so a burst of decisions makes one generation. A file lock in the index folder
-lets only one process of a node build at a time; the others see ``CURRENT`` change. Requests
+new publication, so a burst of decisions makes one generation. The index folder's build lock
+(:func:`indexer.generations.build_lock`) lets one process of a node build at a time; the others
+see ``CURRENT`` change. Requests
 never wait: they answer from the live generation until the new one is switched in.
 
 An index built from a folder (``impact-search index``) records no revision; it stands for the
@@ -20,12 +21,9 @@ bundled collection the database is seeded with (revision 0) until the first publ
 
 from __future__ import annotations
 
-import contextlib
-import fcntl
 import logging
 import threading
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -33,7 +31,7 @@ from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from indexer.build import build_generation
-from indexer.errors import IndexProblem
+from indexer.errors import BuildLockedError, IndexProblem
 from indexer.generations import read_current
 from indexer.manifest import read_manifest
 from search_service.workflow.collection import database_revision, published_records
@@ -42,7 +40,6 @@ from search_service.workflow.db import Database
 __all__ = ["Publisher", "index_revision", "needs_build", "MISSING", "FOLDER"]
 
 log = logging.getLogger("impact_search.workflow.publish")
-LOCK_FILE = ".workflow-build.lock"
 MISSING = -1  # no usable generation at all
 FOLDER = -2  # a generation built from a folder, not from the database
 
@@ -64,21 +61,6 @@ def needs_build(database: int, index: int) -> bool:
     if index == FOLDER:
         return database != 0
     return index != database
-
-
-@contextlib.contextmanager
-def _build_lock(root: Path) -> Iterator[bool]:
-    root.mkdir(parents=True, exist_ok=True)
-    with open(root / LOCK_FILE, "a+b") as handle:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            yield False
-            return
-        try:
-            yield True
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 class Publisher:
@@ -153,29 +135,24 @@ class Publisher:
                 log.warning("could not bring the index up to the database: %s", self.last_error)
 
     def build_if_behind(self) -> bool:
-        """Build a generation if the database has moved on; False if another process holds
-        the build lock. Safe to call directly (the CLI and tests do)."""
-        if not self._behind():
-            return True  # the usual case: no lock file, nothing written
-        with _build_lock(self.root) as locked:
-            if not locked:
-                return False
-            with self.db.session() as session:
-                revision = database_revision(session)
-                if not needs_build(revision, index_revision(self.root)):
-                    return True  # another process built it while we waited
-                records = published_records(session)
-            report = build_generation(records, self.root,
-                                      source={"database_revision": revision})
-            self.builds += 1
-            self.last_error = None
-            log.info("published revision %s: %s case studies -> %s", revision,
-                     report.documents, report.generation.name)
-            return True
-
-    def _behind(self) -> bool:
+        """Build a generation if the database has moved on; False if another process of this
+        node is building into the index folder (its build lock). Safe to call directly (the
+        CLI and tests do)."""
         with self.db.session() as session:
-            return needs_build(database_revision(session), index_revision(self.root))
+            revision = database_revision(session)
+            if not needs_build(revision, index_revision(self.root)):
+                return True  # the usual case: nothing written, no lock taken
+            records = published_records(session)
+        try:
+            report = build_generation(records, self.root, wait=False,
+                                      source={"database_revision": revision})
+        except BuildLockedError:
+            return False
+        self.builds += 1
+        self.last_error = None
+        log.info("published revision %s: %s case studies -> %s", revision, report.documents,
+                 report.generation.name)
+        return True
 
     def wait_idle(self, timeout: float = 60.0) -> bool:
         """Wait for the builder thread to finish (tests, shutdown); False on timeout."""

@@ -34,44 +34,7 @@ class Site:
 
 
 @pytest.fixture()
-def importer(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The document importer of issue 12 (TEMPORARY stand-in until it is on main: reads the
-    template's headings with python-docx, through the same interface)."""
-    import importlib.util
-
-    if importlib.util.find_spec("indexer.sources.importer") is not None:
-        return
-    import io
-    import types
-
-    import docx
-
-    class Origin:
-        origin = "read"
-
-    def read_document(data: bytes, filename: str) -> Any:
-        fields = {"The challenge": "challenge", "What the library did": "lks_contribution",
-                  "The outcome": "outcome"}
-        record: dict[str, Any] = {}
-        current = None
-        for paragraph in docx.Document(io.BytesIO(data)).paragraphs:
-            if paragraph.style.name == "Heading 1":
-                record["title"] = paragraph.text
-            elif paragraph.style.name == "Heading 2":
-                current = fields.get(paragraph.text)
-            elif current:
-                record[current] = paragraph.text
-        return types.SimpleNamespace(record=record, origins={k: Origin() for k in record},
-                                     figures=[], warnings=[])
-
-    module = types.ModuleType("indexer.sources.importer")
-    module.read_document = read_document  # type: ignore[attr-defined]
-    module.ImportProblem = ValueError  # type: ignore[attr-defined]
-    monkeypatch.setitem(__import__("sys").modules, "indexer.sources.importer", module)
-
-
-@pytest.fixture()
-def site(tmp_path: Path, index_dir: Path, importer: None) -> Iterator[Site]:
+def site(tmp_path: Path, index_dir: Path) -> Iterator[Site]:
     url = f"sqlite:///{tmp_path / 'workflow.sqlite'}"
     engine = make_engine(url)
     upgrade(engine, seed_bundled)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
@@ -103,3 +104,18 @@ def test_asking_for_links_is_rate_limited(make_app: Callable[..., Flask]) -> Non
     assert statuses == [200, 200, 200, 429]
     assert browser.get("/sign-in").status_code == 200  # the form itself is not limited
     assert app.test_client().get("/api/v1/search?q=falls").status_code == 200
+
+
+def test_the_key_is_made_only_when_a_session_is_written(make_app: Callable[..., Flask],
+                                                        tmp_path: Path) -> None:
+    from search_service.cards.csrf import KEY_FILE
+
+    app = make_app(SECRET_KEY=None)
+    app.instance_path = str(tmp_path / "instance")
+    browser = app.test_client()
+    assert browser.get("/").status_code == 200
+    assert browser.get("/api/v1/search?q=falls").status_code == 200
+    assert not (tmp_path / "instance" / KEY_FILE).exists()
+    assert browser.get("/sign-in").status_code == 200  # the form's CSRF token is kept
+    assert (tmp_path / "instance" / KEY_FILE).exists()
+    assert ask_for_link(browser, "keyed@nhs.net")[0] == 200  # the same key reads it back
