@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
@@ -80,6 +81,13 @@ def test_every_file_is_fsynced_then_renamed_then_the_folder_then_the_pointer(
     assert gen.read_current(root) == target.name
     assert (root / gen.CURRENT).read_text(encoding="utf-8") == target.name + "\n"
     gen.verify(target)
+
+
+def test_generation_names_sort_by_build_time(tmp_path: Path) -> None:
+    root = tmp_path / "index"
+    names = [gen.publish(root, _build_dir(root)).name for _ in range(2)]
+    assert all(re.fullmatch(r"g-\d{8}T\d{12}-[0-9a-f]{6}", name) for name in names), names
+    assert names == sorted(names)
 
 
 def test_publish_keeps_the_new_generation_and_the_one_it_replaced(tmp_path: Path) -> None:

@@ -119,3 +119,28 @@ def test_sort_by_title_is_a_to_z_ignoring_case_then_by_id(small_index: Build) ->
     page = search(live.current(), SearchParams(q="falls", sort="title"))
     live.close()
     assert [h.id for h in page.hits] == ["a-id", "d-id", "c-id", "b-id"]
+
+
+def test_counts_follow_the_query_as_well_as_the_other_facets(counted: Generation) -> None:
+    # "sepsis" matches nw-3 (ambulance) and mid-1 (acute); with London chosen, no sector is left
+    page = search(counted, SearchParams(q="sepsis", filters=Filters({"region": ("london",)})))
+    assert page.facets["sector"] == []
+    assert [(v["label"], v["count"]) for v in page.facets["region"]] == [
+        ("Midlands", 1), ("North West", 1), ("London", 0)]
+
+
+def test_savings_and_years_apply_together(small_index: Build) -> None:
+    records = [make_record(id=f"s{year}", submitted_date=f"{year}-01-01",
+                           savings={"money_gbp": 100}) for year in (2018, 2019, 2020)]
+    records.append(make_record(id="n2019", submitted_date="2019-01-01"))
+    live = LiveIndex(small_index(records))
+    filters = Filters(year_from=2019, year_to=2019, has_savings=True)
+    page = search(live.current(), SearchParams(filters=filters))
+    live.close()
+    assert [h.id for h in page.hits] == ["s2019"]
+
+
+def test_labels_of_facet_values(counted: Generation) -> None:
+    assert counted.columns.label("region", "london") == "London"
+    assert counted.columns.label("sector", "mental_health") == "Mental health"
+    assert counted.columns.label("region", "atlantis") == "atlantis"

@@ -70,3 +70,15 @@ def test_a_summary_is_cut_after_40_words() -> None:
     assert snippet({"summary": forty}, set()) == forty
     assert snippet({"summary": forty + " w40"}, set()) == forty + " …"
     assert snippet({}, set()) == ""
+
+
+def test_of_two_equally_good_windows_the_first_is_shown() -> None:
+    text = "sepsis " + "ward " * 60 + "sepsis"
+    assert snippet({"summary": text}, terms("sepsis")) == (
+        "<mark>sepsis</mark>" + " ward" * 31 + " …")
+
+
+def test_a_window_ending_one_word_before_the_end_says_so() -> None:
+    text = "ward " * 20 + "sepsis " + "ward " * 28  # 49 terms: the window stops at the 48th
+    assert snippet({"summary": text.strip()}, terms("sepsis")) == (
+        "… " + "ward " * 4 + "<mark>sepsis</mark>" + " ward" * 27 + " …")
