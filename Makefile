@@ -89,6 +89,7 @@ BENCH_SIZES ?= 1000,10000
 bench: install-bench
 	$(BIN)/python -m bench.run --sizes $(BENCH_SIZES)
 	$(BIN)/python -m bench.relevance --split test --out bench/results/nfcorpus-test.json
+	$(BIN)/python -m bench.importer --count 1000
 	$(BIN)/python -m bench.insights --size 10000
 	$(BIN)/python -m bench.cards --out bench/results/cards.json
 

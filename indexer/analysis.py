@@ -224,6 +224,15 @@ class Pipeline:
     def stem(self, word: str) -> str:
         return self._stem_word(word)
 
+    def words(self, text: str) -> list[str]:
+        """Stemmed words of ``text`` with no acronym merging: the words inside an expansion.
+
+        BM25 counts them beside the acronym's token, so that ``kidney`` still finds "chronic
+        kidney disease" although the phrase is indexed as one token.
+        """
+        found = (normalise_word(token) for token, _, _ in tokenize(text))
+        return [self._stem_word(w) for w in found if w and w not in self.stopwords]
+
     def _stem_uncached(self, word: str) -> str:
         if not word.isalpha():
             return word

@@ -1,24 +1,29 @@
 """Build a complete index generation: validate, then write every part, then switch.
 
-Parts of a generation: ``fulltext/`` (Whoosh), ``similarity/`` (TF-IDF), ``records.sqlite``
+Parts of a generation: ``fulltext/`` (Whoosh: positions for phrases, per-field terms for
+``title:`` and the like), ``impacts/`` (BM25 scores per term, :mod:`indexer.impacts`),
+``similarity/`` (TF-IDF), ``records.sqlite``
 (public records), ``columns.npz``/``columns.json`` (facets), ``suggest.json`` (completions) and,
 last, ``manifest.json``.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 import shutil
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from indexer import fulltext, similarity
+from indexer import fulltext, impacts, similarity
+from indexer.analysis import Term, default_pipeline
 from indexer.documents import IndexDocument, from_case
 from indexer.errors import EmptyCorpusError, InvalidCorpusError
 from indexer.facets import build_columns, save_columns
-from indexer.generations import new_build_dir, publish
+from indexer.generations import build_lock, new_build_dir, publish
 from indexer.manifest import FORMAT_VERSION, Manifest, library_versions, now_iso, write_manifest
 from indexer.sources.corpus import (
     LoadResult,
@@ -32,9 +37,10 @@ from indexer.sources.corpus import (
 from indexer.store import write_store
 from indexer.suggest import build_suggestions
 
-__all__ = [ "BuildReport", "build_index", "build_documents"]
+__all__ = ["BuildReport", "build_index", "build_generation", "build_documents", "records_hash"]
 
 Progress = Callable[[int], None]
+Record = dict[str, Any]
 
 
 @dataclass
@@ -61,12 +67,19 @@ def build_documents(
 ) -> dict[str, Any]:
     """Both text indexes of ``documents`` in ``directory``; returns their parameters."""
     fulltext.build_fulltext(directory / "fulltext", documents, procs=procs, progress=progress)
-    similarity.build_similarity(directory / "similarity", documents, progress=progress)
-    return {
-        "field_boosts": fulltext.FIELD_BOOSTS,
-        "bm25": {"K1": fulltext.BM25_K1, "B": fulltext.BM25_B},
-        "tfidf": similarity.PARAMS,
-    }
+    # One analysis pass feeds both the TF-IDF model and the BM25 impacts.
+    pipeline = default_pipeline()
+    bm25 = impacts.ImpactsBuilder()
+
+    def analysed() -> Iterator[list[Term]]:
+        for doc in documents:
+            terms = pipeline.terms(doc.similarity_text)
+            bm25.add(terms, len(doc.title), doc.organisation)
+            yield terms
+
+    model = similarity.build_similarity(directory / "similarity", analysed(), progress=progress)
+    impacts.save_impacts(directory / "impacts", bm25.build(), model.matrix, model.terms)
+    return {"bm25": impacts.PARAMS, "tfidf": similarity.PARAMS}
 
 
 def _nothing_to_publish(corpus: Path, loaded: LoadResult) -> str:
@@ -84,53 +97,100 @@ def build_index(
     skip_invalid: bool = False,
     procs: int = 1,
     progress_factory: Callable[[int], Progress] | None = None,
+    wait: bool = True,
+    on_wait: Callable[[str], None] | None = None,
 ) -> BuildReport:
     """Validate ``corpus`` and publish a new generation under ``root``.
 
     Raises :class:`InvalidCorpusError` (nothing written) when the corpus has problems and
     ``skip_invalid`` is false, and :class:`EmptyCorpusError` when no record may be published.
+    Builds into one ``root`` take turns (see :func:`~indexer.generations.build_lock`:
+    ``wait``, ``on_wait``).
     """
     started = time.perf_counter()
     loaded: LoadResult = load_corpus(corpus)
     if loaded.problems and not skip_invalid:
         raise InvalidCorpusError(loaded.problems)
-    valid = publishable(loaded.records)
-    if not valid:
+    if not publishable(loaded.records):
         # An index of nothing would publish, then answer every search with nothing.
         raise EmptyCorpusError(_nothing_to_publish(corpus, loaded))
-    records = sorted((public_record(r) for r in valid), key=lambda r: r["id"])
-    documents = [from_case(r) for r in records]
-    build_dir = new_build_dir(root)
-    try:
-        progress = progress_factory(2 * len(documents)) if progress_factory else None
-        parameters = build_documents(build_dir, documents, procs=procs, progress=progress)
-        write_store(build_dir, records)
-        vocab = load_vocabularies()
-        save_columns(build_dir, build_columns(records, vocab))
-        build_suggestions(build_dir, records, vocab)
-        manifest = Manifest(
-            format_version=FORMAT_VERSION,
-            kind="cases",
-            corpus_sha256=corpus_hash(loaded.files),
-            documents=len(records),
-            built_at=now_iso(),
-            build_seconds=round(time.perf_counter() - started, 3),
-            parameters={**parameters, "corpus": str(corpus.resolve())},
-            versions=library_versions(),
-            skipped=loaded.skipped,
-        )
-        write_manifest(build_dir, manifest)
-        generation = publish(root, build_dir)
-    except BaseException:
-        shutil.rmtree(build_dir, ignore_errors=True)
-        raise
+    report = build_generation(loaded.records, root, corpus_sha256=corpus_hash(loaded.files),
+                              skipped=loaded.skipped, procs=procs,
+                              progress_factory=progress_factory, started=started,
+                              parameters={"corpus": str(corpus.resolve())},
+                              wait=wait, on_wait=on_wait)
+    report.problems = loaded.problems
+    return report
+
+
+def records_hash(records: Sequence[Record]) -> str:
+    """SHA-256 of records given as data, in id order (the manifest's ``corpus_sha256``)."""
+    digest = hashlib.sha256()
+    for record in sorted(records, key=lambda r: r["id"]):
+        digest.update(json.dumps(record, sort_keys=True, ensure_ascii=False).encode() + b"\0")
+    return digest.hexdigest()
+
+
+def build_generation(
+    records: Sequence[Record],
+    root: Path,
+    *,
+    corpus_sha256: str | None = None,
+    source: dict[str, Any] | None = None,
+    parameters: dict[str, Any] | None = None,
+    skipped: Sequence[str] = (),
+    procs: int = 1,
+    progress_factory: Callable[[int], Progress] | None = None,
+    started: float | None = None,
+    wait: bool = True,
+    on_wait: Callable[[str], None] | None = None,
+) -> BuildReport:
+    """Publish a new generation of valid ``records`` under ``root``.
+
+    Consent is applied here for every caller (a folder, the workflow database): records
+    without ``consent.external`` are withheld and unconsented names removed. ``source`` says
+    where the records came from (the manifest keeps it: the workflow's database revision).
+    Builds into one ``root`` take turns (:func:`~indexer.generations.build_lock`: ``wait``,
+    ``on_wait``).
+    """
+    started = time.perf_counter() if started is None else started
+    valid = publishable(records)
+    if not valid:
+        raise EmptyCorpusError("no case study may be published (none has consent.external); "
+                               "nothing was built")
+    public = sorted((public_record(r) for r in valid), key=lambda r: r["id"])
+    documents = [from_case(r) for r in public]
+    with build_lock(root, wait=wait, on_wait=on_wait):
+        build_dir = new_build_dir(root)
+        try:
+            progress = progress_factory(2 * len(documents)) if progress_factory else None
+            built = build_documents(build_dir, documents, procs=procs, progress=progress)
+            write_store(build_dir, public)
+            vocab = load_vocabularies()
+            save_columns(build_dir, build_columns(public, vocab))
+            build_suggestions(build_dir, public, vocab)
+            manifest = Manifest(
+                format_version=FORMAT_VERSION,
+                kind="cases",
+                corpus_sha256=corpus_sha256 or records_hash(records),
+                documents=len(public),
+                built_at=now_iso(),
+                build_seconds=round(time.perf_counter() - started, 3),
+                parameters={**built, **(parameters or {})},
+                versions=library_versions(),
+                skipped=list(skipped),
+                source=dict(source or {}),
+            )
+            write_manifest(build_dir, manifest)
+            generation = publish(root, build_dir)
+        except BaseException:
+            shutil.rmtree(build_dir, ignore_errors=True)
+            raise
     return BuildReport(
         generation=generation,
-        documents=len(records),
+        documents=len(public),
         seconds=time.perf_counter() - started,
         bytes_on_disk=_size(generation),
-        skipped=loaded.skipped,
-        withheld=len(loaded.records) - len(valid),
-        problems=loaded.problems,
+        skipped=list(skipped),
+        withheld=len(records) - len(valid),
     )
-

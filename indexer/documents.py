@@ -9,8 +9,9 @@ from typing import Any
 
 __all__ = ["IndexDocument", "from_case", "from_generic", "NARRATIVE_FIELDS"]
 
-# The narrative of a case study, in reading order; together they are the "body" field.
-NARRATIVE_FIELDS = ("challenge", "lks_contribution", "outcome", "patient_benefit")
+# The narrative of a case study, in reading order; together they are the "body" field. An
+# imported record's ``body`` holds the text of its document outside the recognised sections.
+NARRATIVE_FIELDS = ("challenge", "lks_contribution", "outcome", "patient_benefit", "body")
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,10 +42,10 @@ def from_case(record: dict[str, Any]) -> IndexDocument:
     return IndexDocument(
         id=record["id"],
         title=record["title"],
-        summary=record["summary"],
+        summary=record.get("summary", ""),
         topics="\n".join(record.get("topics", [])),
         body="\n".join(t for t in narrative if t),
-        organisation=record["organisation"],
+        organisation=record.get("organisation", ""),
     )
 
 

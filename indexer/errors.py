@@ -4,6 +4,7 @@
 
     IndexerError
      ├── InvalidCorpusError          the corpus has problems; nothing was built
+     ├── BuildLockedError            another build holds the index folder's lock
      ├── EmptyCorpusError            no records, or none that may be published (also a
      │                               FileNotFoundError, like a corpus folder that is missing)
      └── IndexProblem                an index generation cannot be opened or served
@@ -21,7 +22,8 @@ if TYPE_CHECKING:
     from indexer.sources.corpus import Problem
 
 __all__ = [
-    "IndexerError", "InvalidCorpusError", "EmptyCorpusError", "IndexProblem", "IndexMissingError",
+    "IndexerError", "InvalidCorpusError", "EmptyCorpusError", "BuildLockedError", "IndexProblem",
+    "IndexMissingError",
     "IndexFormatError", "DamagedGenerationError",
 ]
 
@@ -36,6 +38,10 @@ class InvalidCorpusError(IndexerError):
     def __init__(self, problems: Sequence[Problem]) -> None:
         self.problems = list(problems)
         super().__init__(f"{len(problems)} problem(s) in the corpus")
+
+
+class BuildLockedError(IndexerError):
+    """Another build is writing into the same index folder (and we were told not to wait)."""
 
 
 class EmptyCorpusError(IndexerError, FileNotFoundError):

@@ -19,7 +19,8 @@ import numpy as np
 
 from indexer.sources.corpus import Vocabularies, organisation_key
 
-__all__ = ["FacetSpec", "FACETS", "FacetColumns", "build_columns", "load_columns", "save_columns"]
+__all__ = ["NOT_STATED", "NOT_STATED_LABEL", "FacetSpec", "FACETS", "FacetColumns",
+           "build_columns", "load_columns", "save_columns"]
 
 Record = dict[str, Any]
 
@@ -35,18 +36,30 @@ class FacetSpec:
     title: str
 
 
+# An imported record may lack a single-valued facet (a document without its listing row):
+# it counts under this value, which the facet shows only when some record has it.
+NOT_STATED = "not_stated"
+NOT_STATED_LABEL = "Not stated"
+
+
+def _region(r: Record, v: Vocabularies) -> list[str]:
+    return [v.region_facet(r["region"])] if "region" in r else [NOT_STATED]
+
+
+def _organisation(r: Record, v: Vocabularies) -> list[str]:
+    return [organisation_key(r["organisation"])] if "organisation" in r else [NOT_STATED]
+
+
 FACETS: tuple[FacetSpec, ...] = (
-    FacetSpec("impact_type", "impact_types", True, lambda r, v: list(r["impact_types"]),
+    FacetSpec("impact_type", "impact_types", True, lambda r, v: list(r.get("impact_types", [])),
               "Impact type"),
-    FacetSpec("region", "region_facets", False, lambda r, v: [v.region_facet(r["region"])],
-              "Region"),
-    FacetSpec("sector", "sector", False, lambda r, v: [r["sector"]], "Sector"),
-    FacetSpec("group_impacted", "group_impacted", False, lambda r, v: [r["group_impacted"]],
-              "Group impacted"),
-    FacetSpec("service_type", "service_types", True, lambda r, v: list(r["service_types"]),
-              "Library service"),
-    FacetSpec("organisation", None, False, lambda r, v: [organisation_key(r["organisation"])],
-              "Organisation"),
+    FacetSpec("region", "region_facets", False, _region, "Region"),
+    FacetSpec("sector", "sector", False, lambda r, v: [r.get("sector", NOT_STATED)], "Sector"),
+    FacetSpec("group_impacted", "group_impacted", False,
+              lambda r, v: [r.get("group_impacted", NOT_STATED)], "Group impacted"),
+    FacetSpec("service_type", "service_types", True,
+              lambda r, v: list(r.get("service_types", [])), "Library service"),
+    FacetSpec("organisation", None, False, _organisation, "Organisation"),
 )
 FACET_NAMES = tuple(f.name for f in FACETS)
 
@@ -92,8 +105,11 @@ def build_columns(records: Sequence[Record], vocab: Vocabularies) -> FacetColumn
         else:
             table = {}
             for r in records:
-                table.setdefault(organisation_key(r["organisation"]), r["organisation"])
+                if "organisation" in r:
+                    table.setdefault(organisation_key(r["organisation"]), r["organisation"])
             table = dict(sorted(table.items(), key=lambda kv: kv[1].lower()))
+        if not spec.multi and any(spec.values(r, vocab) == [NOT_STATED] for r in records):
+            table[NOT_STATED] = NOT_STATED_LABEL
         keys[spec.name] = list(table)
         labels[spec.name] = list(table.values())
         position = {k: i for i, k in enumerate(table)}
@@ -106,11 +122,14 @@ def build_columns(records: Sequence[Record], vocab: Vocabularies) -> FacetColumn
             codes[spec.name] = np.fromiter(
                 (position[spec.values(r, vocab)[0]] for r in records), dtype=np.int32, count=n
             )
+    # No date (an imported document that gave none): ordinal and year 0, so the record sorts
+    # last by "newest" and no year filter matches it.
     dates = np.fromiter(
-        (dt.date.fromisoformat(r["submitted_date"]).toordinal() for r in records),
-        dtype=np.int32, count=n,
+        (dt.date.fromisoformat(r["submitted_date"]).toordinal() if "submitted_date" in r else 0
+         for r in records), dtype=np.int32, count=n,
     )
-    years = np.fromiter((int(r["submitted_date"][:4]) for r in records), dtype=np.int32, count=n)
+    years = np.fromiter((int(r["submitted_date"][:4]) if "submitted_date" in r else 0
+                         for r in records), dtype=np.int32, count=n)
     order = sorted(range(n), key=lambda i: (records[i]["title"].casefold(), records[i]["id"]))
     title_rank = np.empty(n, dtype=np.int32)
     title_rank[order] = np.arange(n, dtype=np.int32)

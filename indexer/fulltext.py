@@ -1,7 +1,9 @@
 """The Whoosh 2.7.4 full-text index: schema, build and open.
 
-BM25F ranks with per-field boosts (title > summary > topics > narrative). Only the indexer
-writes; web workers open the index read-only and keep one searcher.
+Whoosh no longer ranks (the BM25 scores are in :mod:`indexer.impacts`): it keeps each text
+field's terms with their positions, for phrases (``"care home"``), field-restricted queries
+(``title:sepsis``) and prefixes in one field. Only the indexer writes; web workers open the
+index read-only and keep one searcher.
 
 Whoosh stores its table of contents (schema included) as a pickle, so opening an index runs
 pickle on a file: the service opens only index directories that ``impact-search index``
@@ -17,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from whoosh import fields, index, scoring
+from whoosh import fields, index
 from whoosh.analysis import Token, Tokenizer
 from whoosh.searching import Searcher
 
@@ -25,30 +27,15 @@ from indexer.analysis import default_pipeline
 from indexer.documents import IndexDocument
 
 __all__ = [
-    "FIELD_BOOSTS",
     "TEXT_FIELDS",
     "ImpactAnalyzer",
     "FullText",
     "build_fulltext",
     "open_fulltext",
-    "weighting",
 ]
 
-# Title > summary > topics > narrative; organisation only matters when named.
-FIELD_BOOSTS: dict[str, float] = {
-    "title": 4.0,
-    "summary": 2.5,
-    "topics": 1.8,
-    "body": 1.0,
-    "organisation": 1.0,
-}
-TEXT_FIELDS = tuple(FIELD_BOOSTS)
-BM25_K1 = 1.2
-BM25_B = 0.75
-
-
-def weighting() -> scoring.BM25F:
-    return scoring.BM25F(B=BM25_B, K1=BM25_K1, title_B=0.5, topics_B=0.3)
+# The fields a case study's text is indexed in, for positions and field-restricted queries.
+TEXT_FIELDS = ("title", "summary", "topics", "body", "organisation")
 
 
 class ImpactAnalyzer(Tokenizer):  # type: ignore[misc]
@@ -93,8 +80,7 @@ class ImpactAnalyzer(Tokenizer):  # type: ignore[misc]
 
 def _schema() -> fields.Schema:
     text = {
-        name: fields.TEXT(analyzer=ImpactAnalyzer(), field_boost=boost, phrase=True)
-        for name, boost in FIELD_BOOSTS.items()
+        name: fields.TEXT(analyzer=ImpactAnalyzer(), phrase=True) for name in TEXT_FIELDS
     }
     return fields.Schema(
         id=fields.ID(stored=True, unique=True),
@@ -159,7 +145,7 @@ class FullText:
 
 def open_fulltext(directory: Path) -> FullText:
     ix = index.open_dir(str(directory))
-    searcher = ix.searcher(weighting=weighting())
+    searcher = ix.searcher()
     reader = searcher.reader()
     size = reader.doc_count_all()
     docnum_to_ord = np.fromiter(reader.column_reader("ord"), dtype=np.int64, count=size)

@@ -4,8 +4,9 @@ Layout of an index folder::
 
     index/
       CURRENT               the live generation's name: replaced atomically, read per request
+      build.lock            held (flock) by the one build that may write here at a time
       g-20261126T053012-1a2b/   a finished generation (manifest.json written last)
-      g-20261120T101500-9f8e/   the previous one, kept as a fallback
+      g-20261120T101500-9f8e/   the newest other generation that verifies: the fallback
       .build-.../           a build in progress (or one that was killed: removed later)
 
 A build writes into a ``.build-*`` folder, records the SHA-256 of every file in
@@ -15,6 +16,12 @@ never fsyncs, so without this a crash could leave the only index unopenable. Rea
 :func:`verify` before opening a generation, so a truncated or flipped byte anywhere (including
 Whoosh's pickled table of contents) is caught before any of it is parsed.
 
+Builds into one folder take turns: :func:`build_lock` holds an exclusive ``flock`` on
+``build.lock`` from the first file written to the last one removed, so two builds can never
+delete each other's generation or point ``CURRENT`` at a removed one. ``publish`` keeps the new
+generation and one fallback, the generation it replaces if that still verifies, else the
+newest that does, so a damaged generation never pushes out an intact one.
+
 Only folders this module created (``g-*`` under the configured index folder, with a
 ``checksums.sha256`` written at build time) are ever opened.
 """
@@ -22,19 +29,24 @@ Only folders this module created (``g-*`` under the configured index folder, wit
 from __future__ import annotations
 
 import datetime as dt
+import fcntl
 import hashlib
 import os
 import re
 import shutil
 import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
-from indexer.errors import DamagedGenerationError
+from indexer.errors import BuildLockedError, DamagedGenerationError, IndexProblem
+from indexer.manifest import read_manifest
 
-__all__ = ["generations", "new_build_dir", "publish", "read_current",
-           "verify", "CHECKSUMS", "fsync_tree", "write_checksums"]
+__all__ = ["generations", "new_build_dir", "publish", "read_current", "build_lock",
+           "verify", "CHECKSUMS", "LOCK", "fsync_tree", "write_checksums"]
 
 CURRENT = "CURRENT"
+LOCK = "build.lock"
 CHECKSUMS = "checksums.sha256"
 _LINE = re.compile(r"([0-9a-f]{64})  (\S[^\n]*)")
 
@@ -146,8 +158,61 @@ def _remove_abandoned_builds(root: Path) -> None:
             path.unlink(missing_ok=True)
 
 
+@contextmanager
+def build_lock(root: Path, *, wait: bool = True,
+               on_wait: Callable[[str], None] | None = None) -> Iterator[None]:
+    """Hold the index folder's build lock; wait for it (telling ``on_wait`` who holds it) or,
+    with ``wait=False``, raise :class:`BuildLockedError`. The kernel releases it when the
+    process ends, however it ends."""
+    root.mkdir(parents=True, exist_ok=True)
+    fd = os.open(root / LOCK, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = os.pread(fd, 32, 0).decode("ascii", "replace").strip() or "unknown"
+            if not wait:
+                raise BuildLockedError(
+                    f"Another `impact-search index` (pid {holder}) is building into {root}. "
+                    "Wait for it to finish and run again, or leave out --no-wait to wait."
+                ) from None
+            if on_wait is not None:
+                on_wait(holder)
+            fcntl.flock(fd, fcntl.LOCK_EX)
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, f"{os.getpid()}\n".encode("ascii"), 0)
+        yield
+    finally:
+        os.close(fd)
+
+
+def _usable(path: Path) -> bool:
+    try:
+        read_manifest(path)
+        verify(path)
+    except (IndexProblem, OSError):
+        return False
+    return True
+
+
+def _prune(root: Path, keep: str, previous: str | None) -> None:
+    """Keep ``keep`` and one fallback: ``previous`` if it is intact, else the newest that is.
+
+    A generation that a killed build renamed into place but never made live is newer than the
+    previous one by name, so the previous one is preferred while it verifies.
+    """
+    others = [g for g in generations(root) if g.name != keep]
+    others.sort(key=lambda g: g.name != previous)  # stable: previous first, then newest
+    fallback = next((g for g in others if _usable(g)), None)
+    for old in others:
+        if old != fallback:
+            shutil.rmtree(old, ignore_errors=True)
+
+
 def publish(root: Path, build_dir: Path) -> Path:
-    """Make ``build_dir`` the live generation; keep one previous; return the new path."""
+    """Make ``build_dir`` the live generation; keep one intact fallback; return the new path.
+
+    The caller holds :func:`build_lock`."""
     stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S%f")
     target = root / f"g-{stamp}-{uuid.uuid4().hex[:6]}"
     previous = read_current(root)
@@ -162,10 +227,5 @@ def publish(root: Path, build_dir: Path) -> Path:
         os.fsync(handle.fileno())
     os.replace(pointer, root / CURRENT)
     _fsync_path(root)
-    # Keep exactly the new live generation and the one it replaced. A generation that a killed
-    # build renamed into place but never made live is newer than the previous one by name, so
-    # "newest two" would keep it and delete the real fallback.
-    for old in generations(root):
-        if old.name not in (target.name, previous):
-            shutil.rmtree(old, ignore_errors=True)
+    _prune(root, target.name, previous)
     return target

@@ -21,7 +21,8 @@ __all__ = ["FORMAT_VERSION", "Manifest",
            "read_manifest", "write_manifest", "library_versions", "now_iso"]
 
 # 2: did-you-mean words moved out of Whoosh into similarity/words.json
-FORMAT_VERSION = 2
+# 3: one-field BM25 impacts in impacts/ (issue 17); "=ED" no longer swallows "ed"
+FORMAT_VERSION = 3
 FILENAME = "manifest.json"
 REBUILD = "impact-search index"
 
@@ -37,6 +38,9 @@ class Manifest:
     parameters: dict[str, Any] = field(default_factory=dict)
     versions: dict[str, str] = field(default_factory=dict)
     skipped: list[str] = field(default_factory=list)
+    # Where the records came from, e.g. {"database_revision": 7} when built from the workflow
+    # database (a node compares it with the database to know whether to rebuild).
+    source: dict[str, Any] = field(default_factory=dict)
 
 
 def library_versions() -> dict[str, str]:

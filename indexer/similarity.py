@@ -21,8 +21,7 @@ import numpy as np
 from scipy import sparse
 from sklearn.feature_extraction.text import TfidfVectorizer
 
-from indexer.analysis import default_pipeline
-from indexer.documents import IndexDocument
+from indexer.analysis import Term, default_pipeline
 from indexer.spelling import count_words, save_words
 
 __all__ = ["SimilarityIndex", "build_similarity", "load_similarity", "PARAMS"]
@@ -90,6 +89,14 @@ class SimilarityIndex:
         return [self.display[int(cols[i])] for i in top]
 
     @cached_property
+    def terms(self) -> list[str]:
+        """The term of each column."""
+        terms = [""] * len(self.vocabulary)
+        for term, column in self.vocabulary.items():
+            terms[column] = term
+        return terms
+
+    @cached_property
     def _telling(self) -> np.ndarray:
         """Per column: may this term be shown as a reason?"""
         n = self.matrix.shape[0]
@@ -112,16 +119,14 @@ def _display_words(surfaces: dict[str, Counter[str]], terms: list[str]) -> list[
 
 def build_similarity(
     directory: Path,
-    documents: Iterable[IndexDocument],
+    documents: Iterable[list[Term]],
     *,
     progress: Callable[[int], None] | None = None,
 ) -> SimilarityIndex:
-    """Fit TF-IDF over ``documents`` and save it into ``directory``."""
-    pipeline = default_pipeline()
+    """Fit TF-IDF over the analysed ``similarity_text`` of each document; save it."""
     surfaces: dict[str, Counter[str]] = {}
     analysed: list[list[str]] = []
-    for doc in documents:
-        doc_terms = pipeline.terms(doc.similarity_text)
+    for doc_terms in documents:
         for term in doc_terms:
             surfaces.setdefault(term.text, Counter())[term.surface.lower()] += 1
         analysed.append([t.text for t in doc_terms])

@@ -57,12 +57,34 @@ class Speller:
     def known(self, word: str) -> bool:
         return word in self.frequency
 
+    def _near(self, word: str, distance: int) -> list[str]:
+        dfa = levenshtein_automaton(word, distance, prefix=1).to_dfa()
+        return [w for w in find_all_matches(dfa, _Skipper(self.words)) if w != word]
+
+    def correct(self, word: str) -> str | None:
+        """A correction sure enough to search for instead of ``word``, else None.
+
+        Sure means: one edit or one swap of neighbouring letters away ("dementai"), or two
+        edits for a word of seven letters or more, and at least twice as frequent in the
+        collection as any other word as near. A word the collection contains is never
+        corrected.
+        """
+        if len(word) < 4 or self.known(word):
+            return None
+        swaps = {word[:i] + word[i + 1] + word[i] + word[i + 2:] for i in range(len(word) - 1)}
+        near = set(self._near(word, 1)) | {w for w in swaps if w != word and self.known(w)}
+        if not near and len(word) >= 7:
+            near = set(self._near(word, 2))
+        ranked = sorted(near, key=lambda w: (-self.frequency[w], w))
+        if not ranked or (len(ranked) > 1
+                          and self.frequency[ranked[0]] < 2 * self.frequency[ranked[1]]):
+            return None
+        return ranked[0]
+
     def suggest(self, word: str) -> str | None:
         """The most frequent collection word one edit away, else two; None if neither."""
         for distance in (1, 2):
-            dfa = levenshtein_automaton(word, distance, prefix=1).to_dfa()
-            found: list[str] = [w for w in find_all_matches(dfa, _Skipper(self.words))
-                                if w != word]
+            found = self._near(word, distance)
             if found:
                 return max(found, key=lambda w: (self.frequency[w], w))
         return None

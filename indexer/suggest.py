@@ -27,15 +27,19 @@ def build_suggestions(directory: Path, records: Sequence[dict[str, Any]],
         weights[(r["title"], "title", "")] += 3
         for topic in r.get("topics", []):
             weights[(topic, "topic", "")] += 2
-        for key in r["impact_types"]:
+        # Imported records may lack any of these (see the schema): no suggestion then.
+        for key in r.get("impact_types", []):
             weights[(vocab.label("impact_types", key), "impact_type", key)] += 1
-        for key in r["service_types"]:
+        for key in r.get("service_types", []):
             weights[(vocab.label("service_types", key), "service_type", key)] += 1
-        weights[(vocab.label("sector", r["sector"]), "sector", r["sector"])] += 1
-        region = vocab.region_facet(r["region"])
-        weights[(vocab.label("region_facets", region), "region", region)] += 1
-        org = r["organisation"]
-        weights[(org, "organisation", organisation_key(org))] += 1
+        if "sector" in r:
+            weights[(vocab.label("sector", r["sector"]), "sector", r["sector"])] += 1
+        if "region" in r:
+            region = vocab.region_facet(r["region"])
+            weights[(vocab.label("region_facets", region), "region", region)] += 1
+        if "organisation" in r:
+            org = r["organisation"]
+            weights[(org, "organisation", organisation_key(org))] += 1
     rows: list[tuple[str, str, str, str, int]] = sorted(
         ((fold(text), text, kind, value, weight)
          for (text, kind, value), weight in weights.items()),

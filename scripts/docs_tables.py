@@ -91,21 +91,35 @@ def _what(name: str, spec: dict[str, Any]) -> str:
     return kind
 
 
-def _field_rows(properties: dict[str, Any], required: list[str], prefix: str = "") -> list[str]:
+# Fields that only `impact-search import` writes: listed, not expanded (see corpus/README.md).
+IMPORT_ONLY = ("body", "provenance")
+
+
+def _field_rows(properties: dict[str, Any], required: list[str], prefix: str = "",
+                nested: dict[str, list[str]] | None = None) -> list[str]:
     rows = []
     for name, spec in properties.items():
         must = "yes" if name in required else "no"
         description = _cell(str(spec.get("description", "")))
+        if name in IMPORT_ONLY and not prefix:
+            must, description = "no", f"Imported records only: {description}"
         rows.append(f"| `{prefix}{name}` | {must} | {_what(name, spec)} | {description} |")
-        if spec.get("type") == "object" and "properties" in spec:
-            rows += _field_rows(spec["properties"], spec.get("required", []), f"{prefix}{name}.")
+        if spec.get("type") == "object" and "properties" in spec and name not in IMPORT_ONLY:
+            inner = (nested or {}).get(name, spec.get("required", []))
+            rows += _field_rows(spec["properties"], inner, f"{prefix}{name}.")
     return rows
 
 
 def fields_table() -> str:
     schema = json.loads((CORPUS / "schema.json").read_text(encoding="utf-8"))
+    # The guide is for records written by hand: the schema's rules for a record without
+    # provenance (its first "allOf" branch) say what they must have.
+    by_hand = schema["allOf"][0]["then"]
+    required = schema["required"] + by_hand["required"]
+    nested = {k: v["required"] for k, v in by_hand.get("properties", {}).items()
+              if "required" in v}
     head = ["| field | required | what to write | meaning |", "|---|---|---|---|"]
-    return "\n".join(head + _field_rows(schema["properties"], schema["required"]))
+    return "\n".join(head + _field_rows(schema["properties"], required, nested=nested))
 
 
 def vocabularies_tables() -> str:
@@ -119,8 +133,13 @@ def vocabularies_tables() -> str:
             parts.append("Write the source key (left). The search, the API and the widget "
                          "show the NHS England region (right).\n")
             rows = ["| key (write this) | NHS England region | search key |", "|---|---|---|"]
-            rows += [f"| `{key}` | {label} | `{facet_key[label]}` |"
-                     for key, label in sorted(table.items(), key=lambda kv: kv[1])]
+            # A region whose label stands for several source keys has a key of its own
+            # (midlands...) that only an import writes, when its listing gave just the label.
+            labels = list(table.values())
+            for key, label in sorted(table.items(), key=lambda kv: kv[1]):
+                own = key == facet_key[label] and labels.count(label) > 1
+                note = " (imported records only)" if own else ""
+                rows.append(f"| `{key}` | {label} | `{facet_key[label]}`{note} |")
         else:
             rows = ["| key (write this) | label (people see this) |", "|---|---|"]
             rows += [f"| `{key}` | {_cell(label)} |" for key, label in table.items()]

@@ -55,7 +55,10 @@ def case_similar_view(case_id: str) -> Response:
 
 @bp.post("/similar")
 def draft_similar_view() -> Response:
-    body: Any = request.get_json(silent=True)
+    try:
+        body: Any = request.get_json(silent=True)
+    except RecursionError:  # json raises it, not ValueError, for deeply nested arrays
+        body = None
     if not isinstance(body, dict):
         raise ParameterError("body", 'send JSON like {"text": "...", "k": 5, "filters": {}}')
     k = body.get("k", 5)
@@ -82,7 +85,7 @@ def suggest_view() -> Response:
 @bp.get("/health")
 def health_view() -> Response:
     index = live_index()
-    generation = get_generation()
+    generation = index.check()  # re-verified if its files changed or it is time to
     body = {
         "ok": True,
         "status": "degraded" if index.degraded else "ok",

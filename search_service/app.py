@@ -21,6 +21,7 @@ from search_service import (
     pages,
     production,
     widget,
+    workflow,
 )
 from search_service.cards import views as cards
 from search_service.engine.live import LiveIndex
@@ -36,7 +37,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
                 static_folder=str(web_dir()), static_url_path="/static")
     load_config(app, test_config)  # refuses to start (SettingsError) on a bad setting
     app.json.sort_keys = False  # type: ignore[attr-defined]
-    app.extensions["live_index"] = LiveIndex(Path(app.config["INDEX_DIR"]))
+    app.extensions["live_index"] = LiveIndex(Path(app.config["INDEX_DIR"]),
+                                             float(app.config["INDEX_VERIFY_SECONDS"]))
 
     errors.init_app(app)
     production.init_app(app)
@@ -49,4 +51,5 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     downloads.init_app(app)
     analytics.init_app(app)
     cards.init_app(app)
+    workflow.init_app(app)
     return app

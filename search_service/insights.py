@@ -146,8 +146,9 @@ def _key_figures(result: Insights) -> list[KeyFigure]:
 def _leader_tables(result: Insights) -> list[LeaderTable]:
     tables = []
     for name, leaders in result.largest.items():
-        rows = [[Markup('<a href="{}">{}</a> <span class="app-leader-meta">{}, {}</span>')
-                 .format(leader.url, leader.title, leader.organisation, leader.year),
+        rows = [[Markup('<a href="{}">{}</a> <span class="app-leader-meta">{}</span>')
+                 .format(leader.url, leader.title, ", ".join(
+                     [leader.organisation, *([str(leader.year)] if leader.year else [])])),
                  _shown(name, leader.value)] for leader in leaders]
         tables.append(LeaderTable(
             f"{FIGURE_NAMES[name]}: the largest", [("Case study", False),

@@ -20,6 +20,7 @@ from search_service.engine.params import (
 )
 from search_service.engine.query import MAX_QUERY_CHARS
 from search_service.engine.similar import MAX_DRAFT_CHARS, MAX_K
+from search_service.workflow import api_doc
 
 __all__ = ["openapi_document"]
 
@@ -84,14 +85,28 @@ _SCHEMAS: dict[str, Any] = {
                                   "selected": {"type": "boolean"}}},
     "Facets": {"type": "object", "additionalProperties": {
         "type": "array", "items": _ref("FacetValue")}},
-    "Hit": {"type": "object", "required": [*_HIT_FIELDS, "snippet", "score"],
+    "Hit": {"type": "object", "required": [*_HIT_FIELDS, "snippet", "score", "related"],
             "properties": {**_HIT_FIELDS, "snippet": {
                 "type": "string", "description": "HTML; only <mark> is markup"},
-                "score": {"type": ["number", "null"]}}},
+                "score": {"type": ["number", "null"]},
+                "related": {"type": "boolean", "description":
+                            "true: the case study does not contain the query's words but is "
+                            "related to the best matches (shown after fewer than 10 matches)"}}},
+    "Correction": {"type": "object", "required": ["original", "corrected"], "description":
+                   "The query had a misspelt word that no case study contains; the results "
+                   "are for the corrected query. Repeat with exact=true for the words as typed.",
+                   "properties": {"original": {"type": "string"},
+                                  "corrected": {"type": "string"}}},
     "SearchResponse": {
         "type": "object",
-        "required": ["query", "total", "hits", "facets", "notices", "took_ms"],
-        "properties": {"query": {"type": "object"}, "total": {"type": "integer", "minimum": 0},
+        "required": ["query", "total", "related", "hits", "facets", "notices", "correction",
+                     "took_ms"],
+        "properties": {"query": {"type": "object"}, "total": {
+            "type": "integer", "minimum": 0,
+            "description": "case studies that match the query (and filters)"},
+                       "related": {"type": "integer", "minimum": 0, "description":
+                                   "related case studies listed after the matches"},
+                       "correction": {"oneOf": [_ref("Correction"), {"type": "null"}]},
                        "hits": {"type": "array", "items": _ref("Hit")},
                        "facets": _ref("Facets"),
                        "notices": {"type": "array", "items": {"type": "string"}},
@@ -191,6 +206,10 @@ _SCHEMAS.update({
             "took_ms": {"type": "number"}}},
 })
 
+# The submission workflow (search_service/workflow/api_doc.py).
+_SCHEMAS["Error"]["properties"]["problems"] = api_doc.ERROR_PROBLEMS
+_SCHEMAS.update(api_doc.SCHEMAS)
+
 _CASE_ID = {"name": "case_id", "in": "path", "required": True,
             "schema": {"type": "string", "maxLength": 200}}
 _K = {"name": "k", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": MAX_K}}
@@ -207,6 +226,9 @@ def openapi_document(allowed: Allowed) -> dict[str, Any]:
          "schema": {"type": "integer", "minimum": 1, "maximum": MAX_RESULTS}},
         {"name": "per_page", "in": "query",
          "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE}},
+        {"name": "exact", "in": "query", "schema": {"type": "boolean"},
+         "description": "true: search the words as typed, never a spelling correction "
+                        "(the \"Search instead for\" link)."},
     ]
     paths: dict[str, Any] = {
         "/api/v1/search": {"get": {
@@ -251,10 +273,11 @@ def openapi_document(allowed: Allowed) -> dict[str, Any]:
             "operationId": "openapi", "summary": "This document",
             "responses": {"200": {"description": "OpenAPI 3.1 document"}}}},
     }
+    paths.update(api_doc.workflow_paths())  # the submission workflow's operations
     return {
         "openapi": "3.1.0",
         "info": {"title": "impact-search API", "version": "1.0.0",
                  "description": "Search NHS library and knowledge service impact case studies."},
         "paths": paths,
-        "components": {"schemas": _SCHEMAS},
+        "components": {"schemas": _SCHEMAS, "securitySchemes": api_doc.SECURITY_SCHEMES},
     }

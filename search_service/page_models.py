@@ -57,6 +57,8 @@ def query_pairs(params: SearchParams) -> Pairs:
         pairs.append(("page", str(params.page)))
     if params.per_page != DEFAULT_PER_PAGE:
         pairs.append(("per_page", str(params.per_page)))
+    if params.exact:
+        pairs.append(("exact", "true"))
     return pairs
 
 
@@ -177,8 +179,8 @@ def headline(case: dict[str, Any]) -> str:
         return " and ".join(parts)
     if savings.get("other"):
         return str(savings["other"])
-    first = re.split(r"(?<=[.!?])\s+", str(case.get("outcome", "")).strip(), maxsplit=1)[0]
-    return first
+    text = str(case.get("outcome") or case.get("summary") or "").strip()
+    return re.split(r"(?<=[.!?])\s+", text, maxsplit=1)[0]
 
 
 @lru_cache(maxsize=1)
@@ -197,9 +199,9 @@ def citation_meta(case: dict[str, Any], url: str) -> list[tuple[str, str]]:
     Dublin Core. The author is the organisation: the people in a case study have not agreed
     to be cited."""
     organisation = str(case["facets"]["organisation"]["label"])
-    date = str(case["submitted_date"])
+    date = str(case.get("submitted_date", ""))  # an imported case study may have none
     topics = [str(t) for t in case.get("topics", [])]
-    return [
+    pairs = [
         ("citation_title", str(case["title"])),
         ("citation_author", organisation),
         ("citation_publication_date", date.replace("-", "/")),
@@ -211,8 +213,9 @@ def citation_meta(case: dict[str, Any], url: str) -> list[tuple[str, str]]:
         ("DC.creator", organisation),
         ("DC.date", date),
         ("DC.type", "Text"),
-        ("DC.description", str(case["summary"])),
+        ("DC.description", str(case.get("summary", ""))),
         ("DC.identifier", url),
         ("DC.language", "en"),
         *(("DC.subject", topic) for topic in topics),
     ]
+    return [(name, content) for name, content in pairs if content]

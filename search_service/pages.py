@@ -77,6 +77,8 @@ def search_page() -> Response:
         pagination=page_models.pagination(page),
         did_you_mean_url=page_models.search_url(replace(params, q=page.did_you_mean, page=1))
         if page.did_you_mean else None,
+        instead_url=page_models.search_url(replace(params, exact=True, page=1))
+        if page.correction else None,
         newest_first=not params.q.strip() and params.sort == "relevance",
     )
 
@@ -154,7 +156,9 @@ def about_page() -> Response:
 
 
 def render_error(status: int, message: str) -> Response:
-    titles = {400: "There is a problem with the request", 404: "Page not found",
+    titles = {400: "There is a problem with the request", 401: "Sign in first",
+              403: "You cannot do that", 404: "Page not found",
+              409: "Someone else changed this first", 429: "Too many requests",
               405: "Method not allowed", 413: "The request is too large",
               503: "The search is not available"}
     title = titles.get(status, "Sorry, there is a problem with the service")

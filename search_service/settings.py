@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 
 __all__ = ["Setting", "Kind", "SETTINGS", "ENV_PREFIX", "SettingsError", "defaults",
            "check_settings", "load_config", "BOOL", "WHOLE", "POSITIVE", "TEXT", "OPTIONAL_TEXT",
-           "RATE", "EMAIL", "SECONDS", "SAMPLE_NOTICE"]
+           "RATE", "EMAIL", "SECONDS", "DURATION", "SAMPLE_NOTICE", "TIMEOUT"]
 
 ENV_PREFIX = "IMPACT_SEARCH_"
 
@@ -88,11 +88,29 @@ def _rate(value: Any) -> str:
     return text
 
 
+def _timeout(value: Any) -> float:
+    if isinstance(value, bool):
+        raise ValueError
+    seconds = float(value)
+    if not 0 < seconds <= 60:
+        raise ValueError
+    return seconds
+
+
 def _email(value: Any) -> str:
     text = _text(value).strip()
     if text and not re.fullmatch(r"[\w.%+'-]+@[\w-]+(\.[\w-]+)+", text):
         raise ValueError
     return text
+
+
+def _duration(value: Any) -> float:
+    if isinstance(value, bool):
+        raise ValueError
+    number = float(value)  # ValueError for words
+    if not 0 <= number < 86400:
+        raise ValueError
+    return number
 
 
 BOOL = Kind("true or false", _bool)
@@ -103,6 +121,8 @@ TEXT = Kind("text", _text)
 OPTIONAL_TEXT = Kind("text, or empty for the default", _optional_text)
 RATE = Kind("limits such as 120/minute;2000/hour (per second, minute, hour or day)", _rate)
 EMAIL = Kind("an email address, or empty for none", _email)
+TIMEOUT = Kind("seconds, more than 0 and at most 60 (fractions allowed, e.g. 0.2)", _timeout)
+DURATION = Kind("a number of seconds, 0 or more (0.5 is half a second)", _duration)
 
 
 @dataclass(frozen=True)
@@ -153,20 +173,25 @@ SETTINGS += (
 # Cards (issue 15).
 SETTINGS += (
     Setting("PUBLIC_URL", "", "The service's public address (e.g. https://impact-search.example"
-            ".nhs.uk), printed on impact cards and encoded in their QR codes. Empty: the "
-            "address each request came to."),
-    Setting("SECRET_KEY", None, "Key that signs the endorsement form's anti-forgery token. "
-            "Empty: a random key is made once in the instance folder (endorsement-form.key), "
-            "shared by every worker of the installation."),
+            ".nhs.uk), printed on impact cards and encoded in their QR codes, and used in the "
+            "widget's embed code. Empty: the address each request came to (the widget's code "
+            "shows a placeholder under `serve --prod`, where Host is the client's to choose)."),
+    Setting("SECRET_KEY", None, "Key that signs the workflow's sign-in cookie and the "
+            "endorsement form's anti-forgery token. Empty: a random key is made once in the "
+            "instance folder (endorsement-form.key), shared by every worker of the "
+            "installation; several nodes must share one: set it."),
 )
 
 
 # Production: see "Running in production" in the README for the reasoning behind the numbers.
 SETTINGS += (
     Setting("RATELIMIT_ENABLED", True, "Rate limit per client address (429 when exceeded)."),
-    Setting("RATELIMIT_STORAGE_URI", "memory://", "Where rate-limit counts live. memory:// "
-            "counts per worker process; with several gunicorn workers use a shared store, "
-            "e.g. redis://localhost:6379/0."),
+    Setting("RATELIMIT_STORAGE_URI", "", "Where rate-limit counts live. Empty: in memory "
+            "under the development server; under `serve --prod` a SQLite file shared by the "
+            "workers of this machine. Several machines: redis://host:6379/0. memory:// with "
+            "several workers counts per worker (a warning at start-up)."),
+    Setting("RATELIMIT_STORAGE_TIMEOUT", 0.2, "Seconds to wait for Redis to connect or answer; "
+            "past it the request is let through uncounted and the outage logged.", TIMEOUT),
     Setting("RATELIMIT_SEARCH", "120/minute;2000/hour", "Search budget per client address "
             "(API search, and the search pages and widget when they register).", RATE),
     Setting("RATELIMIT_SIMILAR", "30/minute;500/hour", "'Similar impact' budget per client "
@@ -178,6 +203,9 @@ SETTINGS += (
             "real client. Leave 0 when clients reach the app directly."),
     Setting("HSTS_MAX_AGE", 0, "Strict-Transport-Security max-age in seconds; 0 (default) sends "
             "none. Set it (e.g. 31536000) only when every request arrives over TLS.", SECONDS),
+    Setting("INDEX_VERIFY_SECONDS", 300, "Health re-verifies the served generation's checksums "
+            "at most this often (and at once when a file's size or time changed, or a request "
+            "failed unexpectedly); a damaged one is replaced by the fallback.", SECONDS),
     Setting("METRICS_ENABLED", True, "Serve Prometheus metrics at /metrics (restrict it to "
             "your monitoring in the reverse proxy)."),
 )
@@ -190,6 +218,40 @@ SETTINGS += (
             "to private and loopback addresses."),
     Setting("ANALYTICS_DB", None, "The analytics SQLite file; default: analytics.sqlite in the "
             "instance folder."),
+)
+
+
+# The submission workflow (search_service/workflow): see "Submitting and reviewing" in the README.
+SETTINGS += (
+    Setting("DATABASE_URL", None, "SQLAlchemy URL of the workflow database; default: SQLite in "
+            "the instance folder (migrated and seeded automatically). PostgreSQL: "
+            "postgresql+psycopg://user:password@host/dbname, then `impact-search db upgrade`."),
+    Setting("DATABASE_POLL_SECONDS", 2.0, "How often (at most, woken by requests) a node "
+            "compares the database's published revision with its index, so every node follows "
+            "publications made on any node.", DURATION),
+    Setting("PUBLISH_DEBOUNCE_SECONDS", 2.0, "Publications within this many seconds of each "
+            "other are built into one index generation.", DURATION),
+    Setting("REVIEWERS_REQUIRED", 1, "How many reviewers must accept a case study before it is "
+            "published (a submitter never reviews their own).", POSITIVE),
+    Setting("SIGNIN_DOMAINS", "nhs.net nhs.uk", "Email domains that may sign in (space-"
+            "separated; subdomains included). Users added with `impact-search users add` may "
+            "sign in from any domain."),
+    Setting("SIGNIN_LINK_MINUTES", 30, "Minutes a sign-in link works (once).", POSITIVE),
+    Setting("SESSION_HOURS", 12, "Hours a sign-in lasts.", POSITIVE),
+    Setting("SESSION_COOKIE_SECURE", True, "Send the sign-in cookie over HTTPS only (browsers "
+            "also accept it from http://localhost). Set false only for plain-HTTP testing."),
+    Setting("SMTP_HOST", "", "Mail server for sign-in links. Empty (development): the link is "
+            "printed to the console instead of sent."),
+    Setting("SMTP_PORT", 25, "Mail server port (587 with SMTP_STARTTLS).", POSITIVE),
+    Setting("SMTP_USERNAME", "", "Mail server login, if it needs one."),
+    Setting("SMTP_PASSWORD", "", "Mail server password, if it needs one."),
+    Setting("SMTP_STARTTLS", False, "Upgrade the mail connection with STARTTLS."),
+    Setting("MAIL_FROM", "impact-search@localhost.localdomain", "From address of sign-in "
+            "emails.", EMAIL),
+    Setting("UPLOAD_MAX_BYTES", 10 * 1024 * 1024, "Largest .docx or .pdf a submitter may "
+            "upload to fill in the form (the file is read, never stored or served).", POSITIVE),
+    Setting("RATELIMIT_SIGNIN", "10/minute;30/hour", "Sign-in budget per client address "
+            "(asking for a link and using one).", RATE),
 )
 
 

@@ -33,7 +33,8 @@ from search_service.engine.errors import ParameterError
 from search_service.engine.params import BOOST_PREFIX, SearchParams
 from search_service.errors import error_status
 
-__all__ = ["bp", "init_app", "ASSETS", "embed_args", "element_attributes", "host_policy"]
+__all__ = ["bp", "init_app", "ASSETS", "embed_args", "element_attributes", "host_policy",
+           "public_url", "PUBLIC_URL_PLACEHOLDER"]
 
 bp = Blueprint("widget", __name__, template_folder="templates")
 
@@ -48,6 +49,23 @@ ASSETS = {
 ASSET_MAX_AGE = 3600  # an hour: fixes reach every host page within one without a URL change
 EMBED_PER_PAGE = (5, 20)  # default, most
 FACET_NAMES = tuple(f.name for f in FACETS)
+PUBLIC_URL_PLACEHOLDER = "https://YOUR-SERVICE-ADDRESS"
+
+
+def public_url() -> str:
+    """The service's address for embed code that other sites copy.
+
+    The ``PUBLIC_URL`` setting; without it the request's Host only under the development
+    server. In production a Host header is whatever the client sent (or nginx passed on), so
+    code built from it could point other sites at an attacker's address: a placeholder then
+    shows that the setting is missing.
+    """
+    configured = str(current_app.config["PUBLIC_URL"] or "").rstrip("/")
+    if configured:
+        return configured
+    if current_app.config.get("PRODUCTION"):
+        return PUBLIC_URL_PLACEHOLDER
+    return request.host_url.rstrip("/")
 
 
 @bp.get("/widget/v1/<name>")
@@ -115,7 +133,8 @@ def embed() -> Response:
         if params.q.strip():
             context["page"] = search.search(generation, params)
         site_args = {k: v for k, v in search_args.items() if k != "per_page"}
-        context["site_url"] = request.host_url + "?" + urlencode(site_args, doseq=True)
+        # Relative: the frame's own document is on this service, whatever the Host header.
+        context["site_url"] = "/?" + urlencode(site_args, doseq=True)
     except Exception as error:  # a readable message inside the frame, never a blank frame
         status, context["error"] = error_status(error)
         if status >= 500:
@@ -168,7 +187,7 @@ def _select_items(options: Iterable[tuple[str, str]], chosen: list[str]) -> list
 @bp.get("/widget")
 def widget_page() -> Response:
     args = {k: request.args.getlist(k) for k in request.args}
-    service = request.host_url.rstrip("/")
+    service = public_url()
     columns = get_generation().columns
     choices = {
         spec.name: _select_items(
@@ -182,7 +201,8 @@ def widget_page() -> Response:
     html = render_template("widget/widget.html", service=service, facets=FACETS, args=args,
                            per_page_bounds=EMBED_PER_PAGE,
                            choices=choices, policy=host_policy(service), attrs=attrs,
-                           embed_query=urlencode(embed_query))
+                           embed_query=urlencode(embed_query),
+                           public_url_missing=service == PUBLIC_URL_PLACEHOLDER)
     policy = ("default-src 'self'; script-src 'self'; style-src 'self'; connect-src 'self'; "
               "img-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; "
               "frame-ancestors 'none'")

@@ -18,6 +18,16 @@ from search_service.engine.live import Generation, LiveIndex
 from tests.builders import write_corpus
 
 
+@pytest.fixture(scope="session", autouse=True)
+def workflow_database(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """Every app a test makes without its own DATABASE_URL (and every server it starts) uses
+    this session's SQLite file, never the checkout's instance folder."""
+    url = f"sqlite:///{tmp_path_factory.mktemp('workflow-db') / 'workflow.sqlite'}"
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("IMPACT_SEARCH_DATABASE_URL", url)
+        yield url
+
+
 @pytest.fixture(scope="session")
 def bundled_cases() -> Path:
     return corpus_dir() / "cases"

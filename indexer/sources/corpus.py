@@ -1,6 +1,12 @@
 """Load and validate case studies: one JSON file per record, checked against the schema and
 the vocabularies, every problem reported as ``file: field: reason``.
 
+Hostile or damaged files become problems too, never tracebacks: a folder or a symbolic link
+loop named ``*.json``, an unreadable file, JSON nested deeper than ``MAX_DEPTH``, and text with
+a lone UTF-16 surrogate (``"\\ud800"``, left by truncated UTF-16 exports), which JSON allows but
+UTF-8, SQLite and the index cannot store. Values quoted in a problem are cut to an excerpt
+(see :mod:`.wording`), and every reason to ``REASON_CHARS``, so a 10 MB field gives one line.
+
 Consent is applied here, once, so that nothing downstream can leak: ``publishable`` keeps only
 records whose ``consent.external`` is true, and ``public_record`` removes the quoted person's
 name unless ``consent.named`` is true. The index builders only ever see public records.
@@ -22,6 +28,7 @@ import jsonschema
 
 from indexer.errors import EmptyCorpusError
 from indexer.paths import corpus_dir
+from indexer.sources.names import withhold
 from indexer.sources.wording import json_reason, schema_reason, unknown_fields
 
 __all__ = [
@@ -29,16 +36,20 @@ __all__ = [
     "LoadResult",
     "Vocabularies",
     "load_corpus",
+    "validate_record",
     "load_vocabularies",
     "public_record",
     "publishable",
     "corpus_hash",
     "corpus_files",
-    "organisation_key", "slug"]
+    "organisation_key", "slug", "excerpt", "record_problems"]
 
 Record = dict[str, Any]
 
 SUMMARY_MAX_WORDS = 60
+MAX_DEPTH = 32  # a case study nests objects and lists two levels deep
+REASON_CHARS = 1000  # of a whole reason (a vocabulary's keys fit)
+REQUIRED_MISSING = "required field is missing"
 _VOCAB_FIELDS = {
     # record field -> vocabulary name, for fields that hold vocabulary keys
     "impact_types": "impact_types",
@@ -57,6 +68,10 @@ class Problem:
     file: str
     field: str
     reason: str
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "field", excerpt(self.field, 80))
+        object.__setattr__(self, "reason", excerpt(self.reason, REASON_CHARS))
 
     def __str__(self) -> str:
         return f"{self.file}: {self.field}: {self.reason}"
@@ -82,6 +97,13 @@ class Vocabularies:
     def region_facet(self, region_key: str) -> str:
         """The facet slug (``north_east_and_yorkshire``) of a source region key."""
         return slug(self.tables["region"][region_key])
+
+
+def excerpt(text: str, limit: int) -> str:
+    """``text`` cut to about ``limit`` characters, saying how long it was."""
+    if len(text) <= limit:
+        return text
+    return f"{text[:limit]}... ({len(text):,} characters in all)"
 
 
 def slug(text: str) -> str:
@@ -125,7 +147,9 @@ def _schema_problems(name: str, record: Any, vocab: Vocabularies) -> list[Proble
             where = ".".join([*map(str, error.path), *missing]) if missing else where
         vocabulary = _VOCAB_FIELDS.get(str(error.path[0])) if error.path else None
         problems.append(Problem(name, where, schema_reason(error, vocab.tables, vocabulary)))
-    return problems
+    # A value can fail the same rule in two branches of the schema (a hand-written record's
+    # region is checked against all region keys, then against the source keys): say it once.
+    return list(dict.fromkeys(problems))
 
 
 def _semantic_problems(name: str, stem: str, record: Record) -> list[Problem]:
@@ -150,8 +174,71 @@ def _semantic_problems(name: str, stem: str, record: Record) -> list[Problem]:
     return problems
 
 
+def _depth_problem(value: Any) -> str | None:
+    """Why ``value`` is nested too deeply, or None (iterative: no recursion to overflow)."""
+    stack = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            return f"JSON nested more than {MAX_DEPTH} levels deep"
+        children = item.values() if isinstance(item, dict) else item if isinstance(
+            item, list) else ()
+        stack.extend((child, depth + 1) for child in children)
+    return None
+
+
+def _surrogate_problems(name: str, value: Any, where: str = "") -> list[Problem]:
+    """Strings (and keys) with a lone UTF-16 surrogate, which no UTF-8 store can hold."""
+    if isinstance(value, str):
+        for index, char in enumerate(value):
+            if "\ud800" <= char <= "\udfff":
+                return [Problem(name, where or "(record)",
+                                f"has a lone UTF-16 surrogate (\\u{ord(char):04x}) at "
+                                f"character {index + 1}, usually from a cut-off UTF-16 export; "
+                                "retype or remove that character")]
+        return []
+    items = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(
+        value, list) else ()
+    problems = []
+    for key, child in items:
+        path = f"{where}.{key}" if where else str(key)
+        if isinstance(key, str):
+            problems += _surrogate_problems(name, key, path)
+        problems += _surrogate_problems(name, child, path)
+    return problems
+def record_problems(record: Record, name: str | None = None) -> list[Problem]:
+    """Every problem the loader would report for ``record`` saved as ``{id}.json``."""
+    stem = str(record.get("id", ""))
+    name = name or f"{stem}.json"
+    problems = _schema_problems(name, record, load_vocabularies())
+    return problems + _semantic_problems(name, stem, record)
+def validate_record(record: Any, name: str = "record", *, partial: bool = False) -> list[Problem]:
+    """Every problem of one record given as data (a submission, not a file).
+
+    ``partial``: a draft, so missing required fields are not problems yet; the values that
+    are there are checked against the same schema and vocabularies.
+    """
+    problems = _schema_problems(name, record, load_vocabularies())
+    if partial:
+        problems = [p for p in problems if p.reason != REQUIRED_MISSING]
+    if isinstance(record, dict):
+        stem = record.get("id") if isinstance(record.get("id"), str) else ""
+        problems += _semantic_problems(name, str(stem), record)
+    return problems
+
+
 def _read_record(path: Path) -> tuple[Any, Problem | None]:
-    raw = path.read_bytes()
+    if path.is_symlink() and not path.exists():
+        return None, Problem(path.name, "(file)", "is a symbolic link that leads nowhere (or "
+                             "round in a loop); remove it or point it at a case study file")
+    if not path.is_file():
+        return None, Problem(path.name, "(file)", "is a folder or a device, not a file; move "
+                             "it out of the corpus folder or rename it")
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        return None, Problem(path.name, "(file)", f"cannot be read ({exc.strerror}); check that "
+                             "it exists and that this account may read it")
     try:
         # utf-8-sig: Windows Notepad starts UTF-8 files with a byte order mark; accept it.
         text = raw.decode("utf-8-sig")
@@ -160,9 +247,18 @@ def _read_record(path: Path) -> tuple[Any, Problem | None]:
             path.name, "(file)", f"not UTF-8 (byte {exc.start}); save the file as UTF-8"
         )
     try:
-        return json.loads(text), None
+        record = json.loads(text)
     except json.JSONDecodeError as exc:
         return None, Problem(path.name, "(file)", json_reason(exc.msg, exc.lineno, exc.colno))
+    except RecursionError:  # far deeper than MAX_DEPTH: json gives up before we can look
+        record = None
+        depth: str | None = f"JSON nested more than {MAX_DEPTH} levels deep"
+    else:
+        depth = _depth_problem(record)
+    if depth is not None:
+        return None, Problem(path.name, "(file)", f"{depth}; a case study is one object of "
+                             "text, lists and small objects")
+    return record, None
 
 
 def corpus_files(path: Path) -> list[Path]:
@@ -184,7 +280,7 @@ def corpus_files(path: Path) -> list[Path]:
     return files
 
 
-_CORPUS_DATA = {"schema.json", "vocabularies.json", "precedents.json"}
+_CORPUS_DATA = {"schema.json", "vocabularies.json", "precedents.json", "organisations.json"}
 
 
 def _json_folders(path: Path) -> list[Path]:
@@ -215,6 +311,8 @@ def load_corpus(path: Path) -> LoadResult:
         record, problem = _read_record(file)
         problems = [problem] if problem else []
         if problem is None:
+            problems = _surrogate_problems(file.name, record)
+        if problem is None and not problems:
             problems = _schema_problems(file.name, record, vocab)
             if isinstance(record, dict):
                 problems += _semantic_problems(file.name, file.stem, record)
@@ -239,13 +337,23 @@ def publishable(records: Iterable[Record]) -> list[Record]:
 
 
 def public_record(record: Record) -> Record:
-    """The record as the public may see it: no consent flags, no name without consent."""
-    public = {k: v for k, v in record.items() if k != "consent"}
+    """The record as the public may see it: no consent flags, no name without consent.
+
+    Without consent the quoted person's name is also withheld from every text field, where an
+    imported document's prose can repeat it. An import's provenance stays in the corpus.
+    """
+    public = {k: v for k, v in record.items() if k not in ("consent", "provenance")}
     quote = record.get("quote")
     if quote is not None:
         public["quote"] = {k: v for k, v in quote.items() if k != "name"}
         if record["consent"]["named"] is True and "name" in quote:
             public["quote"]["name"] = quote["name"]
+        elif "name" in quote:
+            for key, value in public.items():
+                if isinstance(value, str) and key != "id":
+                    public[key] = withhold(value, [quote["name"]])
+            public["quote"] = {k: withhold(v, [quote["name"]])
+                               for k, v in public["quote"].items()}
     return public
 
 
@@ -254,5 +362,8 @@ def corpus_hash(files: Iterable[Path]) -> str:
     digest = hashlib.sha256()
     for file in sorted(files):
         digest.update(file.name.encode("utf-8") + b"\0")
-        digest.update(file.read_bytes() + b"\0")
+        try:
+            digest.update(file.read_bytes() + b"\0")
+        except OSError:  # a folder or a broken link: reported as a problem, named above
+            digest.update(b"\1")
     return digest.hexdigest()

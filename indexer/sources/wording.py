@@ -46,6 +46,12 @@ _JSON = (
 )
 
 
+def _shown(value: Any) -> str:
+    """A value as a message quotes it: its repr, cut to 80 characters (a field can be 10 MB)."""
+    text = repr(value)
+    return text if len(text) <= 80 else f"{text[:80]}... ({len(text):,} characters in all)"
+
+
 def _what(value: Any) -> str:
     if isinstance(value, bool):
         return "true/false"
@@ -77,7 +83,7 @@ def date_reason(value: str) -> str:
             example = dt.date(year, month, day).isoformat()
         except ValueError:
             pass
-    return f"{value!r}: write dates as YYYY-MM-DD, e.g. {example}"
+    return f"{_shown(value)}: write dates as YYYY-MM-DD, e.g. {example}"
 
 
 def _enum_reason(error: ValidationError, field: str | None,
@@ -85,17 +91,17 @@ def _enum_reason(error: ValidationError, field: str | None,
     value = error.instance
     if vocabulary is None:
         allowed = [str(v) for v in error.validator_value]
-        return f"unknown value {value!r}; use one of: {', '.join(allowed)}"
+        return f"unknown value {_shown(value)}; use one of: {', '.join(allowed)}"
     table = tables[vocabulary]
     if field == "region" and isinstance(value, str):
         # The API and widget use the 7 NHS England region labels (south_east); a record uses
         # the 11 source keys of the national database. Say which ones.
         label = tables.get("region_facets", {}).get(value)
         if label is not None:
-            keys = [key for key, name in table.items() if name == label]
-            return (f"{value!r} is the search's name for the {label} region; in a record, "
+            keys = [key for key, name in table.items() if name == label and key != value]
+            return (f"{_shown(value)} is the search's name for the {label} region; in a record, "
                     f"write one of its source region keys: {', '.join(keys)}")
-    reason = f"unknown key {value!r}; use one of: {', '.join(table)}"
+    reason = f"unknown key {_shown(value)}; use one of: {', '.join(table)}"
     close = difflib.get_close_matches(str(value), list(table), n=1, cutoff=0.75)
     return reason + (f" (did you mean {close[0]!r}?)" if close else "")
 
@@ -141,7 +147,8 @@ def schema_reason(error: ValidationError, tables: Mapping[str, Mapping[str, str]
         case "pattern" if field == "submitted_date" and isinstance(value, str):
             return date_reason(value)
         case "pattern" if field == "id":
-            return (f"{value!r}: use lower-case letters, digits and single hyphens, e.g. "
+            return (f"{_shown(value)}: use lower-case letters, digits and single hyphens, e.g. "
                     "falls-bundle-review-northmoor")
     description = error.schema.get("description") if isinstance(error.schema, dict) else None
-    return f"{value!r} is not in the expected form" + (f": {description}" if description else "")
+    return (f"{_shown(value)} is not in the expected form"
+            + (f": {description}" if description else ""))

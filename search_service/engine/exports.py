@@ -98,16 +98,19 @@ def csv_row(item: ExportRecord) -> list[str]:
     r, f = item.record, item.facets
     quote = r.get("quote") or {}
     savings = r.get("savings") or {}
+    # An imported record has only the fields its document and listing gave: "" for the rest.
     return [
         r["title"], f["region"]["label"], f["sector"]["label"], f["group_impacted"]["label"],
-        _labels(f["impact_types"]), r["organisation"], r["submitted_date"], _document(r),
-        r["id"], item.url, r["summary"], r["challenge"], r["lks_contribution"], r["outcome"],
+        _labels(f["impact_types"]), r.get("organisation", ""), r.get("submitted_date", ""),
+        _document(r), r["id"], item.url, r.get("summary", ""), r.get("challenge", ""),
+        r.get("lks_contribution", ""), r.get("outcome", ""),
         r.get("patient_benefit", ""), quote.get("text", ""), quote.get("name", ""),
         quote.get("role", ""), quote.get("organisation", ""), _keys(f["impact_types"]),
-        r["region"], r["sector"], r["group_impacted"], _labels(f["service_types"]),
+        r.get("region", ""), r.get("sector", ""), r.get("group_impacted", ""),
+        _labels(f["service_types"]),
         _keys(f["service_types"]), r.get("purpose", ""), "; ".join(r.get("topics", [])),
         _number(savings.get("money_gbp")), _number(savings.get("staff_hours")),
-        savings.get("other", ""), str(f["year"]),
+        savings.get("other", ""), str(f["year"] or ""),
     ]
 
 
@@ -147,13 +150,15 @@ def _ris_value(value: Any) -> str:
 
 def _ris_record(item: ExportRecord, database: str) -> list[tuple[str, str]]:
     r, f = item.record, item.facets
-    date = r["submitted_date"]
-    tags = [("TY", "RPRT"), ("ID", r["id"]), ("TI", r["title"]), ("AU", r["organisation"]),
-            ("PY", date[:4]), ("DA", date.replace("-", "/")), ("AB", r["summary"])]
+    date = str(r.get("submitted_date", ""))
+    organisation = str(r.get("organisation", ""))
+    tags = [("TY", "RPRT"), ("ID", r["id"]), ("TI", r["title"]), ("AU", organisation),
+            ("PY", date[:4]), ("DA", date.replace("-", "/")), ("AB", r.get("summary", ""))]
+    tags = [(tag, value) for tag, value in tags if value]  # an import may lack a date
     tags += [("KW", topic) for topic in r.get("topics", [])]
     tags += [("KW", item["label"]) for item in f["impact_types"]]
-    tags += [("KW", f["region"]["label"]), ("PB", r["organisation"]), ("UR", item.url),
-             ("DB", database)]
+    tags += [("KW", f["region"]["label"]), *([("PB", organisation)] if organisation else []),
+             ("UR", item.url), ("DB", database)]
     savings = r.get("savings") or {}
     notes = []
     if _number(savings.get("money_gbp")):
@@ -210,20 +215,22 @@ def _entry(feed: ET.Element, item: ExportRecord) -> None:
     _text(entry, "updated", _timestamp(r["submitted_date"]))
     _text(entry, "published", _timestamp(r["submitted_date"]))
     author = ET.SubElement(entry, f"{{{ATOM}}}author")
-    _text(author, "name", r["organisation"])
+    _text(author, "name", r.get("organisation") or item.facets["organisation"]["label"])
     ET.SubElement(entry, f"{{{ATOM}}}link", {"rel": "alternate", "type": "text/html",
                                              "href": item.url})
     for value in item.facets["impact_types"]:
         ET.SubElement(entry, f"{{{ATOM}}}category", {"term": value["key"],
                                                      "label": value["label"]})
-    _text(entry, "summary", r["summary"], type="text")
+    _text(entry, "summary", r.get("summary", ""), type="text")
 
 
 def atom_feed(generation: Generation, params: SearchParams, info: FeedInfo,
               limit: int = FEED_ENTRIES) -> bytes:
     """An Atom 1.0 document of the newest ``limit`` case studies ``params`` matches."""
     selection = select(generation, replace(params, sort="newest"))
-    entries = list(export_records(generation, selection, info.base_url, limit))
+    # An Atom entry needs a date: an imported case study without one is left out, not dated.
+    entries = [e for e in export_records(generation, selection, info.base_url, limit)
+               if "submitted_date" in e.record]
     ET.register_namespace("", ATOM)
     feed = ET.Element(f"{{{ATOM}}}feed")
     _text(feed, "id", info.self_url)

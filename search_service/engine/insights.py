@@ -27,7 +27,7 @@ from typing import Any
 
 import numpy as np
 
-from indexer.facets import FacetColumns
+from indexer.facets import NOT_STATED_LABEL, FacetColumns
 from search_service.engine.live import Generation
 from search_service.engine.params import SearchParams
 from search_service.engine.selection import select
@@ -170,6 +170,7 @@ def _facet_buckets(columns: FacetColumns, facet: str, mask: np.ndarray,
 def _year_buckets(columns: FacetColumns, mask: np.ndarray,
                   figures: FigureColumns) -> list[Bucket]:
     """Every year from the first to the last in the set, gaps included (a chart's axis)."""
+    mask = mask & (columns.year > 0)  # year 0: an imported case study without a date
     years = columns.year[mask]
     if years.size == 0:
         return []
@@ -190,7 +191,8 @@ def _leaders(generation: Generation, mask: np.ndarray, values: np.ndarray) -> li
     order = np.lexsort((columns.title_rank[chosen], -columns.date[chosen], -values[chosen]))
     top = chosen[order[:LEADERS]]
     records = generation.store.get_many([int(o) for o in top])
-    return [Leader(r["id"], r["title"], f"/cases/{r['id']}", r["organisation"],
+    return [Leader(r["id"], r["title"], f"/cases/{r['id']}",
+                   r.get("organisation", NOT_STATED_LABEL),
                    int(columns.year[o]), float(values[o])) for o, r in zip(top, records,
                                                                             strict=True)]
 

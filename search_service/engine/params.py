@@ -123,6 +123,8 @@ class SearchParams:
     per_page: int = 10
     # Ranks documents matching these facets first, then the rest (the widget's mode="boost").
     boost: Filters = field(default_factory=Filters)
+    # "Search instead for ...": the words as typed, never corrected.
+    exact: bool = False
 
     @classmethod
     def from_args(cls, args: Args, allowed: Allowed) -> SearchParams:
@@ -137,13 +139,19 @@ class SearchParams:
             raise ParameterError("page", f"results beyond the first {MAX_RESULTS} are not "
                                  "shown; narrow the search with filters")
         boost = _boost_filters(args, allowed)
-        return cls(q, Filters.from_args(args, allowed), sort, page, per_page, boost)
+        exact = (_one(args, "exact") or "").lower()
+        if exact not in ("", "true", "false", "1", "0", "on"):
+            raise ParameterError("exact", "use true or false")
+        return cls(q, Filters.from_args(args, allowed), sort, page, per_page, boost,
+                   exact in ("true", "1", "on"))
 
     def echo(self) -> dict[str, Any]:
         echo = {"q": self.q, "sort": self.sort, "page": self.page, "per_page": self.per_page,
                 **self.filters.echo()}
         if self.boost.active:
             echo["boost"] = self.boost.echo()["filters"]
+        if self.exact:
+            echo["exact"] = True
         return echo
 
 

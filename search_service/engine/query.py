@@ -21,10 +21,10 @@ from dataclasses import dataclass, field
 from whoosh import query as wq
 
 from indexer.analysis import default_pipeline, normalise_word
-from indexer.fulltext import TEXT_FIELDS
 from search_service.engine.errors import QueryError
+from search_service.engine.scoring import TEXT
 
-__all__ = [ "ParsedQuery", "parse_query", "MAX_QUERY_CHARS", "MAX_TERMS", "UnionOr"]
+__all__ = ["ParsedQuery", "parse_query", "MAX_QUERY_CHARS", "MAX_TERMS", "UnionOr", "WordsOr"]
 
 MAX_QUERY_CHARS = 500
 MAX_TERMS = 32
@@ -46,6 +46,12 @@ class UnionOr(wq.Or):  # type: ignore[misc]
     """
 
     matcher_type = wq.Or.DEFAULT_MATCHER
+
+
+class WordsOr(UnionOr):
+    """The union of plain words someone typed: what pseudo-relevance feedback may expand."""
+
+    free_words = True
 
 
 class _Fallback(Exception):
@@ -175,7 +181,7 @@ class _Parser:
         if kind == "rp":
             raise _Fallback
         if kind == "phrase":
-            return self.phrase(value, TEXT_FIELDS)
+            return self.phrase(value, (TEXT,))
         if _plain(value):
             # Neighbouring plain words are analysed together, so that multi-word acronym
             # expansions ("emergency department") meet their acronym ("ED").
@@ -184,7 +190,7 @@ class _Parser:
                     and _plain(nxt[1]) \
                     and self.tokens[self.i + 1:self.i + 2] != [("word", "AND")]:
                 words.append(self.take()[1])
-            return self.terms(" ".join(words), TEXT_FIELDS)
+            return self.terms(" ".join(words), (TEXT,))
         return self.word(value)
 
     def word(self, value: str) -> wq.Query | None:
@@ -199,18 +205,27 @@ class _Parser:
             self.parsed.notice(
                 f"There is no field called {name!r}: searched for the words instead. "
                 "Fields you can name: title, topics, organisation.")
-            return self.terms(f"{name} {rest}", TEXT_FIELDS)
-        return self.terms(value, TEXT_FIELDS)
+            return self.terms(f"{name} {rest}", (TEXT,))
+        return self.terms(value, (TEXT,))
 
     def terms(self, value: str, fields: tuple[str, ...]) -> wq.Query | None:
         value = self._strip_operators(value)
         if "*" in value:
             return self.prefix(value, fields)
         self.parsed.words += re.findall(r"[^\W\d_]+", value)
-        terms = [t.text for t in default_pipeline().terms(value, query=True)]
-        self.parsed.terms.update(terms)
-        subs = [_field_term(t, fields) for t in terms]
-        return _any(subs)
+        pipeline = default_pipeline()
+        subs = []
+        for term in pipeline.terms(value, query=True):
+            self.parsed.terms.add(term.text)
+            sub = _field_term(term.text, fields)
+            plain = pipeline.words(term.surface) if pipeline.display(term.text) else []
+            if len(plain) == 1 and plain[0] != term.text:
+                # A one-word acronym is also an ordinary word: "salt" means salt as well as
+                # speech and language therapy, "send" sending as well as SEND.
+                self.parsed.terms.add(plain[0])
+                sub = WordsOr([sub, _field_term(plain[0], fields)])
+            subs.append(sub)
+        return _any(subs, words=True)
 
     def phrase(self, value: str, fields: tuple[str, ...]) -> wq.Query | None:
         terms = [t.text for t in default_pipeline().terms(value, query=True)]
@@ -255,11 +270,13 @@ def _field_term(term: str, fields: tuple[str, ...]) -> wq.Query:
     return _any([wq.Term(f, term) for f in fields]) or wq.NullQuery
 
 
-def _any(subs: list[wq.Query]) -> wq.Query | None:
+def _any(subs: list[wq.Query], words: bool = False) -> wq.Query | None:
     subs = [s for s in subs if s is not None and s is not wq.NullQuery]
     if not subs:
         return None
-    return subs[0] if len(subs) == 1 else UnionOr(subs)
+    if len(subs) == 1:
+        return subs[0]
+    return WordsOr(subs) if words else UnionOr(subs)
 
 
 def _combine(positives: list[wq.Query], negatives: list[wq.Query]) -> wq.Query | None:
@@ -289,6 +306,13 @@ def parse_query(text: str, expand: Expander) -> ParsedQuery:
     if text.count('"') % 2:
         parsed.notice("A closing quotation mark was missing, so the phrase runs to the end "
                       "of the query.")
+    if all(kind == "word" and _plain(value) for kind, value in tokens):
+        # Only free words (the common case): the grammar below would read them as one run.
+        positive = _Parser(tokens, expand, parsed).terms(" ".join(v for _, v in tokens), (TEXT,))
+        parsed.query = positive if positive is not None else wq.NullQuery
+        if positive is None:
+            parsed.notice("The query has only very common words; try more specific ones.")
+        return parsed
     try:
         parser = _Parser(tokens, expand, parsed)
         positives, negatives = parser.or_expr()

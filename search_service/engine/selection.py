@@ -17,13 +17,14 @@ import numpy as np
 from search_service.engine.live import Generation
 from search_service.engine.params import SearchParams
 from search_service.engine.query import ParsedQuery, parse_query
-from search_service.engine.search import (
+from search_service.engine.ranking import (
+    Ranking,
     check_cost,
-    filter_mask,
-    fulltext_expander,
-    matching_mask,
-    rank_fulltext,
+    prefix_expander,
+    rank_query,
+    ranked,
 )
+from search_service.engine.search import filter_mask, matching_mask
 
 __all__ = ["Selection", "select", "ordered"]
 
@@ -51,8 +52,8 @@ class Selection:
 def select(generation: Generation, params: SearchParams) -> Selection:
     """The case studies ``params`` matches (its query and filters; page and sort ignored)."""
     with generation.fulltext.lock:
-        parsed = parse_query(params.q, fulltext_expander(generation.fulltext))
-        check_cost(generation, parsed)
+        parsed = parse_query(params.q, prefix_expander(generation.texts))
+        check_cost(generation.texts, parsed)
         matched = matching_mask(generation, parsed)
     return Selection(params, parsed, matched & filter_mask(generation.columns, params.filters))
 
@@ -61,9 +62,10 @@ def ordered(generation: Generation, selection: Selection) -> np.ndarray:
     """Every selected ordinal in the search's order (page after page, without the 1,000 cap)."""
     if selection.sort == "relevance":
         with generation.fulltext.lock:
-            ranked = rank_fulltext(generation.fulltext, selection.parsed, selection.mask,
-                                   limit=selection.total)
-        return np.fromiter((o for o, _ in ranked), dtype=np.int64, count=len(ranked))
+            scores = rank_query(generation.texts, selection.parsed).scores
+        # The search page's order (feedback included), the matches only: no related ones.
+        best, _ = ranked(Ranking(selection.mask, scores), None, selection.total)
+        return np.fromiter((o for o, _ in best), dtype=np.int64, count=len(best))
     columns = generation.columns
     chosen = np.flatnonzero(selection.mask)
     titles = columns.title_rank[chosen]

@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 from scipy import sparse
 
-from indexer.facets import FACETS
+from indexer.facets import FACETS, NOT_STATED
 from search_service.engine.errors import NotFound, ParameterError
 from search_service.engine.live import Generation
 from search_service.engine.params import Filters
@@ -70,7 +70,8 @@ def _facet_values(generation: Generation, ordinal: int) -> set[tuple[str, str]]:
             values |= {(spec.name, columns.keys[spec.name][i]) for i in np.flatnonzero(row)}
         else:
             values.add((spec.name, columns.keys[spec.name][int(columns.codes[spec.name][ordinal])]))
-    return values
+    # Two records that both lack a region are not alike in their region.
+    return {(facet, key) for facet, key in values if key != NOT_STATED}
 
 
 def _shared(generation: Generation, source: set[tuple[str, str]],

@@ -14,8 +14,10 @@ from indexer.analysis import Term, default_pipeline
 
 __all__ = ["snippet", "highlight"]
 
-SNIPPET_FIELDS = ("summary", "challenge", "lks_contribution", "outcome", "patient_benefit")
+SNIPPET_FIELDS = ("summary", "challenge", "lks_contribution", "outcome", "patient_benefit",
+                  "body")
 WINDOW = 32  # terms
+BODY_SCAN = 20_000  # characters of an imported body looked at: a snippet, not a search
 SUMMARY_WORDS = 40
 
 
@@ -68,6 +70,7 @@ def snippet(record: dict[str, Any], terms: Iterable[str]) -> str:
         text = record.get(name)
         if not text:
             continue
+        text = text[:BODY_SCAN]
         analysed = pipeline.terms(text)
         score, first, last = _best_window(analysed, wanted)
         if score <= best[0]:

@@ -7,7 +7,8 @@ is easy to get wrong when each module registers its own):
 Before the view:
   1. ``access_log.start_timer``: first, so a request the rate limiter refuses is timed too.
   2. ``ratelimit.check``: refuses (429) before any work is done.
-  3. ``cors.not_modified``: answers 304 from the ETag before any search runs.
+  3. ``bodies.limit_chunked_body``: 413 for a chunked body over ``MAX_CONTENT_LENGTH``.
+  4. ``cors.not_modified``: answers 304 from the ETag before any search runs.
 
 After the view (in the order they run):
   1. ``cors.add_headers``: CORS and the cache headers of the ETag taken before the view.
@@ -28,13 +29,22 @@ from typing import Any
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from search_service.production import access_log, cors, headers, metrics, ratelimit, security
+from search_service.production import (
+    access_log,
+    bodies,
+    cors,
+    headers,
+    metrics,
+    ratelimit,
+    security,
+)
 
 __all__ = ["init_app", "BEFORE_REQUEST", "AFTER_REQUEST"]
 
 BEFORE_REQUEST: tuple[Callable[[], Any], ...] = (
     access_log.start_timer,
     ratelimit.check,
+    bodies.limit_chunked_body,
     cors.not_modified,
 )
 

@@ -46,9 +46,15 @@ def allowed_origin(origin: str | None, setting: str) -> str | None:
     return origin if origin in allowed else None
 
 
+def _private() -> bool:
+    """A signed-in person's data (the workflow API): never cached, never shared cross-origin.
+    Blueprints say so in ``app.extensions["private_blueprints"]``."""
+    return request.blueprint in current_app.extensions.get("private_blueprints", ())
+
+
 def _cacheable() -> bool:
     return (request.method in ("GET", "HEAD") and request.path.startswith(API_PREFIX)
-            and request.path not in UNCACHED)
+            and request.path not in UNCACHED and not _private())
 
 
 def not_modified() -> Response | None:
@@ -70,6 +76,9 @@ def _cache_headers(response: Response, etag: str) -> None:
 
 def add_headers(response: Response) -> Response:
     if not request.path.startswith(API_PREFIX):
+        return response
+    if _private():
+        response.headers["Cache-Control"] = "no-store"
         return response
     setting = str(current_app.config["CORS_ORIGINS"])
     origin = allowed_origin(request.headers.get("Origin"), setting)

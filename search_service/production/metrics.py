@@ -28,12 +28,14 @@ from prometheus_client.registry import Collector
 
 from search_service.production.access_log import elapsed, route_of
 
-__all__ = ["init_app", "observe", "IndexCollector", "metrics_view"]
+__all__ = ["init_app", "observe", "IndexCollector", "metrics_view", "RATELIMIT_UNCOUNTED"]
 
 REQUESTS = Counter("impact_search_requests", "HTTP requests answered",
                    ["route", "method", "status"])
 LATENCY = Histogram("impact_search_request_seconds", "Time to answer a request", ["route"],
                     buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0))
+RATELIMIT_UNCOUNTED = Counter("impact_search_ratelimit_uncounted",
+                              "Requests let through uncounted: the rate-limit store was down")
 
 
 class IndexCollector(Collector):
@@ -80,7 +82,7 @@ def metrics_view() -> Response:
         multiprocess.MultiProcessCollector(registry)  # type: ignore[no-untyped-call]
     else:
         registry = CollectorRegistry()
-        for collector in (REQUESTS, LATENCY):
+        for collector in (REQUESTS, LATENCY, RATELIMIT_UNCOUNTED):
             registry.register(collector)
     registry.register(IndexCollector(current_app._get_current_object()))  # type: ignore[attr-defined]
     return Response(generate_latest(registry), mimetype=CONTENT_TYPE_LATEST)

@@ -137,7 +137,11 @@ def test_filter_mode_shows_only_the_presets(page: Any, host_site: HostSite,
     page.wait_for_function(f"() => document.querySelector('impact-search').shadowRoot"
                            f".querySelectorAll('li.hit').length === {len(expected['hits'])}")
     assert titles(page) == [h["title"] for h in expected["hits"]]
-    assert page.locator("impact-search .group-label").count() == 0
+    # No boost groups; only the related case studies after few matches have a label.
+    labels = page.locator("impact-search .group-label").all_inner_texts()
+    assert labels == (["Related case studies (they do not use your words)"]
+                      if expected["related"] else [])
+    assert all(h["region"]["key"] == "north_west" for h in expected["hits"])
 
 
 def test_host_theme_reaches_in_and_host_styles_do_not(page: Any, host_site: HostSite,
@@ -221,3 +225,40 @@ def test_a_host_policy_that_blocks_the_api_is_named(page: Any, host_site: HostSi
     expected = [p for p in page.problems if "connect-src" in p or "Content Security" in p]
     assert expected, "the block must come from the host policy"
     page.problems[:] = [p for p in page.problems if p not in expected]
+
+
+def test_a_sure_correction_shows_its_results_and_search_instead_types_as_typed(
+        page: Any, host_site: HostSite, service: str) -> None:
+    page.goto(host_site.add(element(service, 'per-page="5"'), strict_policy(service)))
+    type_query(page, "dementai")
+    correction = page.locator("impact-search p.correction")
+    correction.wait_for()
+    expected = api(service, "q=dementai&per_page=5")
+    assert expected["correction"] == {"original": "dementai", "corrected": "dementia"}
+    assert correction.inner_text() == ("Showing results for “dementia”. "
+                                       "Search instead for “dementai”")
+    assert titles(page) == [hit["title"] for hit in expected["hits"]]
+    link = page.locator("impact-search a.instead")
+    assert parse_qs(urlsplit(link.get_attribute("href")).query) == {
+        "q": ["dementai"], "exact": ["true"]}
+    link.click()
+    page.wait_for_function("() => document.querySelector('impact-search').shadowRoot"
+                           ".querySelector('[role=status]').textContent.includes('No case')")
+    assert correction.is_hidden() and titles(page) == []
+    assert active_text(page) == "INPUT:dementai"
+
+
+def test_related_case_studies_follow_few_matches_under_their_own_label(
+        page: Any, host_site: HostSite, service: str) -> None:
+    page.goto(host_site.add(element(service, 'per-page="5"'), strict_policy(service)))
+    type_query(page, "lymphoedema")
+    expected = api(service, "q=lymphoedema&per_page=5")
+    matching = [h["title"] for h in expected["hits"] if not h["related"]]
+    related = [h["title"] for h in expected["hits"] if h["related"]]
+    assert matching and related and expected["total"] == len(matching)
+    page.locator("impact-search .group-label").wait_for()
+    assert page.locator("impact-search .group-label").inner_text() == (
+        "Related case studies (they do not use your words)")
+    assert titles(page) == matching + related
+    status = page.locator("impact-search [role=status]").inner_text()
+    assert f"{len(matching)} of {expected['total']}" in status

@@ -3,6 +3,7 @@ is renamed into place, the rename before the pointer, and a killed build's lefto
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 import subprocess
@@ -13,6 +14,7 @@ import pytest
 
 from indexer import generations as gen
 from indexer.errors import DamagedGenerationError
+from indexer.manifest import FORMAT_VERSION, Manifest, write_manifest
 
 Event = tuple[str, str, str]
 
@@ -43,7 +45,10 @@ def recorded(monkeypatch: pytest.MonkeyPatch) -> list[Event]:
 
 def _build_dir(root: Path) -> Path:
     build = gen.new_build_dir(root)
-    (build / "manifest.json").write_text("{}", encoding="utf-8")
+    # A manifest that reads: publish keeps only fallbacks that open (read and verify).
+    write_manifest(build, Manifest(format_version=FORMAT_VERSION, kind="cases",
+                                   corpus_sha256="0" * 64, documents=1,
+                                   built_at="2026-01-01T00:00:00+00:00", build_seconds=0.0))
     (build / "fulltext").mkdir()
     (build / "fulltext" / "seg.toc").write_bytes(b"\x00toc")
     (build / "fulltext" / "deeper").mkdir()
@@ -204,8 +209,8 @@ def test_checksums_list_every_file_in_sha256sum_format(published: Path) -> None:
     lines = (published / gen.CHECKSUMS).read_text(encoding="utf-8").splitlines()
     names = [line.split("  ", 1)[1] for line in lines]
     assert names == ["fulltext/deeper/postings", "fulltext/seg.toc", "manifest.json"]
-    assert lines[2] == ("44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a"
-                        "  manifest.json")
+    digest = hashlib.sha256((published / "manifest.json").read_bytes()).hexdigest()
+    assert lines[2] == f"{digest}  manifest.json"
 
 
 @pytest.mark.parametrize(("damage", "reason"), [

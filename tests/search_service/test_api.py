@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import jsonschema
@@ -147,8 +148,8 @@ def test_openapi_document_is_valid_and_describes_every_route(client: FlaskClient
                                                              app: Flask) -> None:
     document = client.get("/api/v1/openapi.json").get_json()
     validate(document)
-    routes = {str(r.rule).replace("<case_id>", "{case_id}") for r in app.url_map.iter_rules()
-              if str(r.rule).startswith("/api/v1/")}
+    routes = {re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", str(r.rule))
+              for r in app.url_map.iter_rules() if str(r.rule).startswith("/api/v1/")}
     assert routes == set(document["paths"])
 
 

@@ -208,10 +208,21 @@ def test_query_fallbacks_are_explained(client: FlaskClient, url: str, notice: st
 
 
 def test_did_you_mean_keeps_the_filters(client: FlaskClient) -> None:
-    html = client.get("/?q=sepsys&sector=acute").get_data(as_text=True)
+    html = client.get("/?q=dementai&sector=acute&exact=true").get_data(as_text=True)
     found = re.search(r'Did you mean <a rel="nofollow" href="([^"]+)">([^<]+)</a>', html)
-    assert found, "a misspelling gets a suggestion"
-    assert unescape(found.group(1)) == f"/?q={found.group(2)}&sector=acute"
+    assert found, "a misspelling searched as typed gets a suggestion"
+    assert unescape(found.group(1)) == f"/?q={found.group(2)}&sector=acute&exact=true"
+
+
+def test_a_sure_correction_shows_its_results_and_links_to_the_words_as_typed(
+        client: FlaskClient) -> None:
+    html = client.get("/?q=dementai&sector=acute").get_data(as_text=True)
+    found = re.search(r'Showing results for <strong>([^<]+)</strong>\. Search instead for '
+                      r'<a rel="nofollow" href="([^"]+)">([^<]+)</a>', html)
+    assert found and found.group(1) == "dementia" and found.group(3) == "dementai"
+    assert unescape(found.group(2)) == "/?q=dementai&sector=acute&exact=true"
+    assert "Showing results for “dementia”" not in html  # shown once, not also as a notice
+    assert 'class="app-result"' in html and "<mark>dementia</mark>" in html.lower()
 
 
 @pytest.mark.parametrize("url", ["/?q=falls&region=north_west&sector=acute",

@@ -11,6 +11,7 @@ import pytest
 from flask.testing import FlaskClient
 
 from indexer.paths import web_dir
+from search_service import create_app
 from search_service.widget import ASSETS, embed_args
 
 SCRIPT = web_dir() / "widget" / "impact-search.js"
@@ -152,6 +153,23 @@ def test_widget_snippet_quotes_attribute_values_as_html(client: FlaskClient) -> 
     # is escaped once.
     assert 'placeholder="Say &amp;#34;hi&amp;#34; &amp;amp; &amp;lt;go&amp;gt;"' in html
     assert '<impact-search placeholder="Say &#34;hi&#34; &amp; &lt;go&gt;">' in html
+
+
+def test_embed_code_uses_the_public_address_never_a_forged_host(index_dir: Path) -> None:
+    forged = {"Host": "attacker.example"}
+    configured = create_app({"TESTING": True, "INDEX_DIR": str(index_dir),
+                             "PUBLIC_URL": "https://search.example.nhs.uk/"}).test_client()
+    html = configured.get("/widget", headers=forged).get_data(as_text=True)
+    assert "https://search.example.nhs.uk/widget/v1/impact-search.js" in html
+    assert "attacker.example" not in html and "Service address not set" not in html
+    production = create_app({"TESTING": True, "INDEX_DIR": str(index_dir),
+                             "PRODUCTION": True}).test_client()
+    html = production.get("/widget", headers=forged).get_data(as_text=True)
+    assert "attacker.example" not in html
+    assert "https://YOUR-SERVICE-ADDRESS/widget/v1/impact-search.js" in html
+    assert "Service address not set" in html and "IMPACT_SEARCH_PUBLIC_URL" in html
+    embed = production.get("/embed?q=falls", headers=forged).get_data(as_text=True)
+    assert "attacker.example" not in embed and 'href="/cases/' in embed
 
 
 def test_the_element_clamps_per_page_to_the_servers_bounds() -> None:

@@ -28,6 +28,9 @@
     'boosted-region': 'From your region',
     boosted: 'From your organisation / region',
     others: 'Other case studies',
+    related: 'Related case studies (they do not use your words)',
+    corrected: 'Showing results for “{corrected}”.',
+    instead: 'Search instead for “{q}”',
     unreachable: 'The case study search could not be reached. Please try again later.',
     blocked: 'This page’s security policy blocks the case study search service.',
     failed: 'The search did not work: {error}',
@@ -149,11 +152,16 @@
         ])
       ]);
       this.status = el('p', { class: 'status', role: 'status', 'aria-live': 'polite' });
+      this.correctedText = el('span');
+      // A link to the words as typed on the full site; in place, it searches them here.
+      this.insteadLink = el('a', { class: 'instead' });
+      this.correction = el('p', { class: 'correction', hidden: '' }, [
+        this.correctedText, ' ', this.insteadLink]);
       this.alert = el('div', { class: 'error', role: 'alert' });
       this.results = el('div', { class: 'results' });
       this.moreLink = el('a', { class: 'more-link' });
       this.more = el('p', { class: 'more', hidden: '' }, [this.moreLink]);
-      box.append(form, this.status, this.alert, this.results, this.more);
+      box.append(form, this.status, this.correction, this.alert, this.results, this.more);
       root.append(sheet, box);
 
       var self = this;
@@ -161,7 +169,17 @@
         event.preventDefault();
         self.schedule(0);
       });
-      this.input.addEventListener('input', function () { self.schedule(DEBOUNCE_MS); });
+      this.input.addEventListener('input', function () {
+        self.exact = false;  // new words: a sure correction may be shown again
+        self.schedule(DEBOUNCE_MS);
+      });
+      // "Search instead for ...": the words as typed, without the spelling correction.
+      this.insteadLink.addEventListener('click', function (event) {
+        event.preventDefault();
+        self.exact = true;
+        self.schedule(0);
+        self.input.focus();
+      });
       this.input.addEventListener('keydown', function (event) {
         if (event.key === 'ArrowDown' && self.links().length) {
           event.preventDefault();
@@ -209,6 +227,7 @@
       var prefix = this.boosting() ? 'boost_' : '';
       params.set('q', q);
       if (perPage) params.set('per_page', String(perPage));
+      if (this.exact) params.set('exact', 'true');
       this.presets().forEach(function (pair) { params.append(prefix + pair[0], pair[1]); });
       return params.toString();
     }
@@ -291,7 +310,8 @@
       var groups = [];
       var self = this;
       hits.forEach(function (hit) {
-        var label = hit.boosted === true ? self.boostLabel() : hit.boosted === false ? self.text('others') : '';
+        var label = hit.boosted === true ? self.boostLabel() : hit.boosted === false ? self.text('others')
+          : hit.related ? self.text('related') : '';
         var last = groups[groups.length - 1];
         if (!last || last.label !== label) groups.push(last = { label: label, hits: [] });
         last.hits.push(hit);
@@ -299,16 +319,23 @@
       this.results.replaceChildren.apply(this.results, groups.map(function (group, index) {
         return self.renderGroup(group, index);
       }));
+      this.correction.hidden = !(body && body.correction);
       if (!body) {
         this.status.textContent = '';
         this.more.hidden = true;
         return;
       }
-      var values = { shown: hits.length, total: body.total, q: q };
+      if (body.correction) {
+        this.correctedText.textContent = this.text('corrected', body.correction);
+        this.insteadLink.textContent = this.text('instead', { q: body.correction.original });
+        this.insteadLink.href = this.siteUrl(body.correction.original) + '&exact=true';
+      }
+      var matching = hits.filter(function (hit) { return !hit.related; }).length;
+      var values = { shown: matching, total: body.total, q: body.correction ? body.correction.corrected : q };
       this.status.textContent = this.text(body.total ? 'count' : 'none', values);
       this.moreLink.textContent = this.text('more', values);
       this.moreLink.href = this.siteUrl(q);
-      this.more.hidden = body.total <= hits.length;
+      this.more.hidden = body.total <= matching;
     }
 
     renderGroup(group, index) {

@@ -45,13 +45,13 @@ def _params(generation: Generation, args: dict[str, list[str]]) -> SearchParams:
 
 
 def _search_order(generation: Generation, args: dict[str, list[str]]) -> list[str]:
-    """Every id the search pages show, page after page."""
+    """Every id the search pages show as matches, page after page (related ones left out)."""
     ids: list[str] = []
     page = 1
     while True:
         result = search(generation, _params(generation, {**args, "per_page": ["100"],
                                                          "page": [str(page)]}))
-        ids += [hit.id for hit in result.hits]
+        ids += [hit.id for hit in result.hits if not hit.fields["related"]]
         if page * 100 >= result.total:
             return ids
         page += 1

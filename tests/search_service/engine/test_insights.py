@@ -82,7 +82,7 @@ def _ids_from_search(generation: Generation, args: dict[str, list[str]]) -> set[
         params = SearchParams.from_args({**base, "per_page": ["100"], "page": [str(page)]},
                                         generation.columns.keys)
         result = search(generation, params)
-        found |= {hit.id for hit in result.hits}
+        found |= {hit.id for hit in result.hits if not hit.fields["related"]}
         if page * 100 >= result.total:
             return found
         page += 1

@@ -6,6 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from search_service.engine.correction import Correction
 from search_service.engine.errors import QueryError
 from search_service.engine.live import Generation
 from search_service.engine.params import SearchParams
@@ -15,7 +16,19 @@ from tests.hostile import may_be_refused
 
 
 def ids(generation: Generation, q: str) -> list[str]:
-    return [h.id for h in search(generation, SearchParams(q=q, per_page=50)).hits]
+    """The case studies that match ``q`` (related results after few matches left out)."""
+    return [h.id for h in search(generation, SearchParams(q=q, per_page=50)).hits
+            if not h.fields["related"]]
+
+
+def test_related_results_follow_few_matches_and_are_marked(tiny: Generation) -> None:
+    page = search(tiny, SearchParams(q="sepsis falls", per_page=50))
+    flags = [h.fields["related"] for h in page.hits]
+    assert page.total == 3 and flags[:3] == [False] * 3
+    assert page.related == len(flags) - 3 > 0 and all(flags[3:])
+    # Operators say exactly what to match: no related results for them.
+    assert search(tiny, SearchParams(q='"pressure ulcer"', per_page=50)).related == 0
+    assert search(tiny, SearchParams(q="falls AND sepsis", per_page=50)).related == 0
 
 
 def test_free_text_matches_any_word_and_ranks_documents_with_more_words_first(
@@ -27,7 +40,8 @@ def test_free_text_matches_any_word_and_ranks_documents_with_more_words_first(
 
 def test_phrase_needs_adjacent_words(tiny: Generation) -> None:
     assert ids(tiny, '"pressure ulcer"') == ["pressure-ulcer"]
-    assert set(ids(tiny, "pressure ulcer")) == {"pressure-ulcer", "ulcer-pressure"}
+    # Free words match any word, "pressure" inside "blood pressure" (falls-wards) too.
+    assert set(ids(tiny, "pressure ulcer")) == {"pressure-ulcer", "ulcer-pressure", "falls-wards"}
 
 
 def test_exclusion(tiny: Generation) -> None:
@@ -87,10 +101,30 @@ def test_unsupported_operators_are_explained(tiny: Generation, q: str) -> None:
     assert page.notices
 
 
-def test_did_you_mean_for_a_misspelt_word(tiny: Generation) -> None:
+def test_a_surely_misspelt_word_shows_the_corrected_results(tiny: Generation) -> None:
     page = search(tiny, SearchParams(q="amputatons"))
+    assert page.correction is not None and page.correction.to_json() == {
+        "original": "amputatons", "corrected": "amputations"}
+    assert page.params.q == "amputatons" and page.did_you_mean is None
+    assert [h.id for h in page.hits if not h.fields["related"]] == ["diabetes-foot"]
+    assert page.notices[0] == ("Showing results for “amputations”. Search instead for "
+                               "“amputatons”.")
+    # One misspelt word among others is corrected too, and a swap of two letters is sure.
+    assert search(tiny, SearchParams(q="sepsis nurces")).correction is not None
+    assert search(tiny, SearchParams(q="spesis")).correction == Correction("spesis", "sepsis")
+
+
+def test_exact_searches_the_words_as_typed_and_offers_did_you_mean(tiny: Generation) -> None:
+    page = search(tiny, SearchParams(q="amputatons", exact=True))
+    assert page.correction is None and page.total == 0
     assert page.did_you_mean == "amputations"
-    assert page.total == 0
+
+
+@pytest.mark.parametrize("q", ['"amputatons"', "wards", "ulcer", "salt", "xqzkv"])
+def test_never_corrected(tiny: Generation, q: str) -> None:
+    # a quoted phrase, words the collection contains, an acronym, a word with nothing near
+    page = search(tiny, SearchParams(q=q))
+    assert page.correction is None
 
 
 @settings(max_examples=300, deadline=None)
@@ -101,7 +135,9 @@ def test_no_query_string_raises_anything_but_a_bound(tiny: Generation, q: str) -
     except QueryError:
         assert may_be_refused(q), q  # refused only when over a bound
         return
-    assert len(page.hits) == min(page.total, 3)
+    # Related case studies may follow fewer than 10 matches (and only then).
+    assert len(page.hits) == min(page.total + page.related, 3)
+    assert page.related == 0 or page.total < 10
 
 
 @settings(max_examples=200, deadline=None)
@@ -124,5 +160,7 @@ def test_no_operator_soup_raises_anything_but_a_bound(tiny: Generation, parts: l
 
 
 def test_stop_words_are_never_corrected(tiny: Generation) -> None:
-    page = search(tiny, SearchParams(q="with amputatons"))
+    page = search(tiny, SearchParams(q="wiht amputatons"))
+    assert page.correction == Correction("wiht amputatons", "wiht amputations")
+    page = search(tiny, SearchParams(q="with amputatons", exact=True))
     assert page.did_you_mean == "with amputations"

@@ -80,12 +80,21 @@ def test_k_and_suggest_bounds(client: FlaskClient) -> None:
 
 
 def test_query_cost_bound(client: FlaskClient, monkeypatch: pytest.MonkeyPatch) -> None:
-    from search_service.engine import search
+    from search_service.engine import ranking
 
-    assert client.get(SEARCH, query_string={"q": "falls sepsis care"}).status_code == 200
-    monkeypatch.setattr(search, "MAX_POSTINGS", 50)
-    assert_error(client.get(SEARCH, query_string={"q": "library evidence"}), 400,
+    assert client.get(SEARCH, query_string={"q": '"falls prevention"'}).status_code == 200
+    monkeypatch.setattr(ranking, "MAX_POSTINGS", 50)
+    assert_error(client.get(SEARCH, query_string={"q": '"library evidence"'}), 400,
                  "the limit is 50")
-    assert client.get(SEARCH, query_string={"q": "lymphoedema"}).status_code == 200
-    # words already walked cost nothing more: the same broad query now answers
-    assert client.get(SEARCH, query_string={"q": "falls sepsis care"}).status_code == 200
+    # plain words read stored scores: never refused, however common
+    assert client.get(SEARCH, query_string={"q": "library evidence care"}).status_code == 200
+    # phrases already read cost nothing more: the same phrase now answers
+    assert client.get(SEARCH, query_string={"q": '"falls prevention"'}).status_code == 200
+
+
+@pytest.mark.parametrize("body", [b"[" * 100_000 + b"]" * 100_000,
+                                  b'{"text": ' + b"[" * 50_000 + b"]" * 50_000 + b"}"],
+                         ids=["nested-array", "nested-field"])
+def test_deeply_nested_json_is_a_400(client: FlaskClient, body: bytes) -> None:
+    response = client.post("/api/v1/similar", data=body, content_type="application/json")
+    assert_error(response, 400, "body")

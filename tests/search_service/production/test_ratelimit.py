@@ -3,11 +3,6 @@ separate, and several gunicorn workers share one count through a real redis-serv
 
 from __future__ import annotations
 
-import os
-import shutil
-import socket
-import subprocess
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -16,6 +11,7 @@ from flask.testing import FlaskClient
 
 from search_service import create_app
 from tests.prodserver import ProdServer
+from tests.redisserver import RedisServer, free_port
 
 
 def client_for(index_dir: Path, **config: object) -> FlaskClient:
@@ -80,36 +76,11 @@ def test_unreachable_redis_lets_requests_through(index_dir: Path) -> None:
     assert client.get("/api/v1/search?q=falls").status_code == 200
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @pytest.fixture()
 def redis_url(tmp_path: Path) -> Iterator[str]:
-    binary = shutil.which("redis-server")
-    if binary is None:
-        if os.environ.get("CI"):
-            pytest.fail("redis-server is not installed; .ci/run installs Debian's redis-server")
-        pytest.skip("redis-server is not installed (apt-get install redis-server)")
-    port = free_port()
-    process = subprocess.Popen(
-        [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
-         "--dir", str(tmp_path)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 20
-    while True:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            break
-        except OSError:
-            if time.monotonic() > deadline:
-                process.kill()
-                raise
-            time.sleep(0.05)
-    yield f"redis://127.0.0.1:{port}/0"
-    process.terminate()
-    process.wait(timeout=10)
+    server = RedisServer(tmp_path)
+    yield server.url
+    server.stop()
 
 
 def test_workers_share_one_count_in_redis(index_dir: Path, redis_url: str,
@@ -132,3 +103,23 @@ def test_workers_share_one_count_in_redis(index_dir: Path, redis_url: str,
     assert len(pids) == 3
     limited = answers[-1][1]
     assert int(limited["Retry-After"]) >= 1 and limited["RateLimit-Remaining"] == "0"
+
+
+def test_workers_share_one_count_without_redis(index_dir: Path, tmp_path: Path) -> None:
+    # The default store under serve --prod: a file in the server's run folder.
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    server = ProdServer(index_dir, tmp_path / "gunicorn.log", workers=3, env={
+        "IMPACT_SEARCH_RATELIMIT_ENABLED": "true",
+        "IMPACT_SEARCH_RATELIMIT_SEARCH": "10/minute",
+        "TMPDIR": str(scratch),
+    })
+    try:
+        answers = [server.request("/api/v1/search?q=falls") for _ in range(30)]
+        assert [p.name for p in scratch.iterdir()][0].startswith("impact-search-run-")
+    finally:
+        server.stop()
+    statuses = [status for status, _headers, _body in answers]
+    assert statuses.count(200) == 10 and statuses.count(429) == 20
+    assert "counts on its own" not in server.log()
+    assert list(scratch.iterdir()) == []  # the run folder, metrics included, is removed

@@ -1,0 +1,98 @@
+"""Filling a draft from a document: the one place that talks to the importer
+(:mod:`indexer.sources.importer`, issue 12), so its interface is adapted here only.
+
+The upload is checked before the importer sees it: a size bound, and the type sniffed from
+the bytes (a ``.docx`` is a ZIP holding ``word/document.xml``; a PDF starts ``%PDF-``), never
+trusted from the name or the browser. The file is read in memory and dropped: it is never
+stored, so it can never be served back.
+"""
+
+from __future__ import annotations
+
+import importlib
+import io
+import zipfile
+from dataclasses import dataclass, field
+from typing import Any
+
+from search_service.workflow.errors import BadUpload
+from search_service.workflow.records import FORM_FIELDS, SERVICE_FIELDS, draft_problems
+
+__all__ = ["Prefill", "read_upload", "sniff", "KINDS"]
+
+KINDS = {"docx": "Word document (.docx)", "pdf": "PDF"}
+
+
+@dataclass
+class Prefill:
+    record: dict[str, Any]
+    origins: dict[str, str]  # form field -> "read" | "inferred" | "missing"
+    warnings: list[str] = field(default_factory=list)
+
+
+def _size(count: int) -> str:
+    return f"{count / 1000:,.0f} KB" if count < 1_000_000 else f"{count / 1_000_000:.1f} MB"
+
+
+def sniff(data: bytes) -> str | None:
+    if data.startswith(b"%PDF-"):
+        return "pdf"
+    if data.startswith(b"PK\x03\x04"):
+        try:
+            with zipfile.ZipFile(io.BytesIO(data)) as archive:
+                if "word/document.xml" in archive.namelist():
+                    return "docx"
+        except zipfile.BadZipFile:
+            return None
+    return None
+
+
+def _importer() -> Any:
+    try:
+        return importlib.import_module("indexer.sources.importer")
+    except ImportError:
+        return None
+
+
+def _form_origins(origins: dict[str, Any]) -> dict[str, str]:
+    """The importer's per-field origins keyed by the form's field names."""
+    found: dict[str, str] = {}
+    for form_field in FORM_FIELDS:
+        top = form_field.path[0]
+        origin = origins.get(".".join(form_field.path), origins.get(top))
+        if origin is not None:  # a FieldOrigin: .origin is read, inferred or missing
+            found[form_field.name] = str(getattr(origin, "origin", origin))
+    return found
+
+
+def read_upload(data: bytes, filename: str, max_bytes: int) -> Prefill:
+    """The draft fields a ``.docx`` or ``.pdf`` fills in, or :class:`BadUpload` saying why not."""
+    if not data:
+        raise BadUpload("The file is empty. Choose a .docx or .pdf case study.")
+    if len(data) > max_bytes:
+        raise BadUpload(f"The file is {_size(len(data))}; the limit is {_size(max_bytes)}. "
+                        "Save it without large images.")
+    kind = sniff(data)
+    if kind is None:
+        raise BadUpload("The file is not a Word (.docx) or PDF document. Save it as .docx or "
+                        "PDF and upload it again, or fill in the form by hand.")
+    importer = _importer()
+    if importer is None:
+        raise BadUpload("Reading documents is not available on this service yet: fill in the "
+                        "form by hand.")
+    safe_name = filename.rsplit("/", 1)[-1].rsplit("\\", 1)[-1] or f"upload.{kind}"
+    if not safe_name.lower().endswith("." + kind):
+        safe_name = f"{safe_name}.{kind}"  # the content decides, not the name
+    try:
+        document = importer.read_document(data, safe_name)
+    except importer.ImportProblem as problem:
+        raise BadUpload(f"The {KINDS[kind]} could not be read: {problem}") from None
+    # Only what the form shows; consent is the writer's to answer, never read from a file.
+    shown = {f.path[0] for f in FORM_FIELDS} - {"consent", *SERVICE_FIELDS}
+    record = {k: v for k, v in dict(document.record).items() if k in shown}
+    warnings = [str(w) for w in getattr(document, "warnings", [])]
+    for name, reason in draft_problems(record):
+        if record.pop(name.split("__")[0], None) is not None:
+            warnings.append(f"{name.split('__')[0]} was left empty: {reason}")
+    return Prefill(record=record, origins=_form_origins(dict(document.origins)),
+                   warnings=warnings)
