@@ -69,6 +69,11 @@ def test_a_word_document_fills_the_form_through_the_importer(app: Flask) -> None
     assert "consent" not in body["record"]
 
 
+@pytest.mark.parametrize(("data", "kind"), [
+    (b"%PDF-1.7\n...", "pdf"), (_zip(["word/document.xml", "[Content_Types].xml"]), "docx"),
+    (_zip(["xl/workbook.xml"]), None), (b"<html><script>alert(1)</script></html>", None),
+    (b"PK\x03\x04 not really a zip", None), (b"", None),
+])
 def test_the_type_comes_from_the_bytes(data: bytes, kind: str | None) -> None:
     assert sniff(data) == kind
 
