@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -74,13 +74,20 @@ class FacetColumns:
     year: np.ndarray
     has_savings: np.ndarray
     title_rank: np.ndarray  # position of the title in case-insensitive A-Z order
+    # key -> column per facet, built on first use: the columns are immutable once loaded, and
+    # every hit's labels and every facet filter look keys up here.
+    _positions: dict[str, dict[str, int]] = field(default_factory=dict, init=False,
+                                                  repr=False, compare=False)
 
     @property
     def size(self) -> int:
         return int(self.date.shape[0])
 
     def index_of(self, facet: str) -> dict[str, int]:
-        return {k: i for i, k in enumerate(self.keys[facet])}
+        positions = self._positions.get(facet)
+        if positions is None:
+            positions = self._positions[facet] = {k: i for i, k in enumerate(self.keys[facet])}
+        return positions
 
     def label(self, facet: str, key: str) -> str:
         """The label of ``key`` in ``facet`` (the key itself if the facet does not know it)."""

@@ -13,7 +13,7 @@ import pytest
 from indexer.facets import FACETS
 from indexer.sources.corpus import load_vocabularies, organisation_key
 
-__all__ = ["BASE_RECORD", "make_record", "write_corpus", "vocabulary_keys",
+__all__ = ["BASE_RECORD", "make_record", "write_corpus", "vocabulary_keys", "word_case_study",
            "national_value_lists", "TINY_DOCS", "tiny_records"]
 
 BASE_RECORD: dict[str, Any] = {
@@ -100,3 +100,26 @@ def tiny_records() -> list[dict[str, Any]]:
                "outcome": "The service changed."}
     return [make_record(id=i, title=t, summary=s, topics=topics, **neutral)
             for i, (t, s, topics) in TINY_DOCS.items()]
+
+
+def word_case_study(title: str = "Quillwort ward rounds cut delirium") -> bytes:
+    """A case study written from the template in Word (python-docx), as a librarian uploads."""
+    import io
+
+    import docx
+
+    document = docx.Document()
+    document.add_heading(title, level=1)
+    for heading, text in [
+        ("The challenge", "Delirium on the older people's wards was often missed at night and "
+         "the ward team asked the library for evidence on screening."),
+        ("What the library did", "The clinical librarian joined the ward rounds, searched "
+         "MEDLINE and CINAHL for delirium screening studies and wrote a two-page summary."),
+        ("The outcome", "The wards adopted the 4AT screening tool on admission and trained "
+         "every nurse; missed delirium fell by half within three months."),
+    ]:
+        document.add_heading(heading, level=2)
+        document.add_paragraph(text)
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()

@@ -23,6 +23,7 @@ from search_service.workflow.collection import seed_bundled
 from search_service.workflow.db import database, make_engine, upgrade
 from search_service.workflow.models import Role
 from tests.browser.axe_helpers import run_axe
+from tests.builders import word_case_study
 from tests.search_service.workflow.mailserver import MailServer
 
 TITLE = "Quillwort ward rounds cut delirium"
@@ -66,22 +67,7 @@ def site(tmp_path: Path, index_dir: Path) -> Iterator[Site]:
 
 
 def docx_case_study(path: Path) -> Path:
-    """A case study written from the template in Word (python-docx)."""
-    import docx
-
-    document = docx.Document()
-    document.add_heading(TITLE, level=1)
-    for heading, text in [
-        ("The challenge", "Delirium on the older people's wards was often missed at night "
-         "and the ward team asked the library for evidence on screening."),
-        ("What the library did", "The clinical librarian joined the ward rounds, searched "
-         "MEDLINE and CINAHL for delirium screening studies and wrote a two-page summary."),
-        ("The outcome", "The wards adopted the 4AT screening tool on admission and trained "
-         "every nurse; missed delirium fell by half within three months."),
-    ]:
-        document.add_heading(heading, level=2)
-        document.add_paragraph(text)
-    document.save(path)
+    path.write_bytes(word_case_study(TITLE))
     return path
 
 

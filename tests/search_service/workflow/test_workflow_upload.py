@@ -16,6 +16,7 @@ from flask import Flask
 
 from search_service.workflow.importing import sniff
 from search_service.workflow.models import Role
+from tests.builders import word_case_study
 from tests.search_service.workflow.conftest import Person
 
 
@@ -27,36 +28,10 @@ def _zip(names: list[str]) -> bytes:
     return buffer.getvalue()
 
 
-@pytest.mark.parametrize(("data", "kind"), [
-    (b"%PDF-1.7\n...", "pdf"), (_zip(["word/document.xml", "[Content_Types].xml"]), "docx"),
-    (_zip(["xl/workbook.xml"]), None), (b"<html><script>alert(1)</script></html>", None),
-    (b"PK\x03\x04 not really a zip", None), (b"", None),
-])
-def _word_case_study() -> bytes:
-    """A case study written from the template in Word, by python-docx."""
-    import docx
-
-    document = docx.Document()
-    document.add_heading("Quillwort ward rounds cut delirium", level=1)
-    for heading, text in [
-        ("The challenge", "Delirium on the older people's wards was often missed at night and "
-         "the ward team asked the library for evidence on screening."),
-        ("What the library did", "The clinical librarian joined the ward rounds, searched "
-         "MEDLINE and CINAHL for delirium screening studies and wrote a two-page summary."),
-        ("The outcome", "The wards adopted the 4AT screening tool on admission and trained "
-         "every nurse; missed delirium fell by half within three months."),
-    ]:
-        document.add_heading(heading, level=2)
-        document.add_paragraph(text)
-    out = io.BytesIO()
-    document.save(out)
-    return out.getvalue()
-
-
 def test_a_word_document_fills_the_form_through_the_importer(app: Flask) -> None:
     writer = Person(app, "w@nhs.net", Role.SUBMITTER)
     response = writer.form("/submissions/upload", {
-        "document": (io.BytesIO(_word_case_study()), "case study.docx")})
+        "document": (io.BytesIO(word_case_study()), "case study.docx")})
     assert response.status_code == 302, response.get_data(as_text=True)[:500]
     page = writer.browser.get(response.headers["Location"]).get_data(as_text=True)
     assert 'value="Quillwort ward rounds cut delirium"' in page
@@ -69,6 +44,11 @@ def test_a_word_document_fills_the_form_through_the_importer(app: Flask) -> None
     assert "consent" not in body["record"]
 
 
+@pytest.mark.parametrize(("data", "kind"), [
+    (b"%PDF-1.7\n...", "pdf"), (_zip(["word/document.xml", "[Content_Types].xml"]), "docx"),
+    (_zip(["xl/workbook.xml"]), None), (b"<html><script>alert(1)</script></html>", None),
+    (b"PK\x03\x04 not really a zip", None), (b"", None),
+])
 def test_the_type_comes_from_the_bytes(data: bytes, kind: str | None) -> None:
     assert sniff(data) == kind
 
