@@ -104,6 +104,8 @@ screenshots: install-test
 # Mutation testing (see docs/mutation.md); not in CI: 1,900 mutants take hours on 2 cores.
 # Each module's mutants run only the fast tests that call the mutated function; MUTANTS picks
 # some (e.g. MUTANTS='indexer.generations*'). Results stay in mutants/ between runs.
+# MUTATE_JOBS=1 keeps it to one test process on a machine shared with other work.
+MUTATE_JOBS ?= 2
 MUTANTS ?= indexer.generations* indexer.facets* indexer.sources.corpus* \
 	search_service.engine.query* search_service.engine.params* \
 	search_service.engine.snippets* search_service.production.security* \
@@ -111,7 +113,7 @@ MUTANTS ?= indexer.generations* indexer.facets* indexer.sources.corpus* \
 	search_service.engine.search.x_filter_mask* search_service.engine.search.x__count* \
 	search_service.engine.search.x_facet_counts*
 mutate: install-mutate
-	nice $(BIN)/mutmut run --max-children 2 $(foreach m,$(MUTANTS),'$(m)')
+	nice $(BIN)/mutmut run --max-children $(MUTATE_JOBS) $(foreach m,$(MUTANTS),'$(m)')
 	$(BIN)/python scripts/mutation_score.py
 
 clean:
