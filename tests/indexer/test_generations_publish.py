@@ -3,10 +3,12 @@ is renamed into place, the rename before the pointer, and a killed build's lefto
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import os
 import re
 import subprocess
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -153,10 +155,12 @@ def test_a_killed_builds_pointer_file_and_folder_are_removed(
     # a build still running in another live process, and this process's own files
     alive = other_build
     kept = [root / f".{gen.CURRENT}.{alive}.tmp", root / f".build-{alive}-cafef00d",
-            root / f".{gen.CURRENT}.{os.getpid()}.tmp"]
+            root / f".{gen.CURRENT}.{os.getpid()}.tmp",
+            root / ".build-1-c0ffee00"]  # pid 1, a container's first process, always runs
     kept[0].write_text("g-other\n")
     kept[1].mkdir()
     kept[2].write_text("g-mine\n")
+    kept[3].mkdir()
     build = gen.new_build_dir(root)
     assert [p for p in leftovers if p.exists()] == []
     assert all(p.exists() for p in kept)
@@ -176,6 +180,41 @@ def test_a_build_of_another_user_is_left_alone(tmp_path: Path,
     gen.new_build_dir(tmp_path)
     assert (tmp_path / ".build-4242-abcdef01").is_dir()
     assert (tmp_path / f".{gen.CURRENT}.4242.tmp").is_file()
+
+
+def test_a_link_named_like_a_leftover_build_is_never_followed(tmp_path: Path) -> None:
+    # Removing a killed build's folder must not delete what a symbolic link points at; the
+    # link is left in place and the new build goes on.
+    precious = tmp_path / "elsewhere"
+    precious.mkdir()
+    (precious / "keep.txt").write_text("not the index's to delete")
+    root = tmp_path / "index"
+    root.mkdir()
+    (root / ".build-999999999-1inked00").symlink_to(precious)
+    build = gen.new_build_dir(root)
+    assert build.is_dir()
+    assert (precious / "keep.txt").read_text() == "not the index's to delete"
+
+
+@pytest.fixture()
+def far_east_clock(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """The process's local time 14 hours ahead of UTC (a POSIX TZ rule: no tz database)."""
+    monkeypatch.setenv("TZ", "ZZZ-14")
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()
+
+
+def test_generation_names_are_stamped_in_utc(tmp_path: Path, far_east_clock: None) -> None:
+    # Local time would make names sort out of build order when the clocks go back or the
+    # index moves to a server in another zone, and the newest generation is found by name.
+    root = tmp_path / "index"
+    before = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    name = gen.publish(root, _build_dir(root)).name
+    after = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    stamp = dt.datetime.strptime(name.split("-")[1], "%Y%m%dT%H%M%S%f")
+    assert before <= stamp <= after
 
 
 def test_new_build_dir_creates_the_index_folder(tmp_path: Path) -> None:
@@ -231,3 +270,12 @@ def test_any_damage_is_named(published: Path, damage: object, reason: str) -> No
         gen.verify(published)
     assert str(caught.value).startswith(f"{published.name}: ")
     assert reason in str(caught.value)
+
+
+def test_a_generation_missing_many_files_names_the_first_five(published: Path) -> None:
+    for n in range(1, 8):
+        (published / f"extra{n}").write_text("x")
+    with pytest.raises(DamagedGenerationError) as caught:
+        gen.verify(published)
+    assert str(caught.value) == (f"{published.name}: files missing or unexpected: "
+                                 "extra1, extra2, extra3, extra4, extra5")
