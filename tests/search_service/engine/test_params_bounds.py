@@ -245,3 +245,25 @@ def test_empty_numbers_mean_the_default(client: FlaskClient) -> None:
     query = response.get_json()["query"]
     assert (query["year_from"], query["year_to"], query["page"], query["per_page"]) == (
         None, None, 1, 10)
+
+
+@pytest.mark.parametrize("value", ["true", "TRUE", "1", "on", "On"])
+def test_exact_is_switched_on_by_true_1_or_on_in_any_case(client: FlaskClient,
+                                                          value: str) -> None:
+    # "Search instead for ...": the words as typed; a misspelling is then not corrected.
+    body = client.get(SEARCH, query_string={"q": "fals", "exact": value}).get_json()
+    assert body["query"]["exact"] is True
+    assert body["correction"] is None and body["total"] == 0
+    assert body["did_you_mean"] == "falls"
+
+
+@pytest.mark.parametrize("value", ["false", "FALSE", "0", ""])
+def test_exact_is_off_by_default_and_by_false_or_0(client: FlaskClient, value: str) -> None:
+    body = client.get(SEARCH, query_string={"q": "falls", "exact": value}).get_json()
+    assert "exact" not in body["query"]
+
+
+@pytest.mark.parametrize("value", ["yes", "2", "truee"])
+def test_exact_with_another_value_is_refused_naming_it(client: FlaskClient, value: str) -> None:
+    message = _error(client.get(SEARCH, query_string={"q": "falls", "exact": value}))
+    assert message == "exact: use true or false"
