@@ -170,7 +170,7 @@ class _Parser:
             return (not negated), q
         return False, self.atom(group)
 
-    def atom(self, group: bool = True) -> wq.Query | None:
+    def atom(self, group: bool) -> wq.Query | None:
         kind, value = self.take()
         if kind == "lp":
             positives, negatives = self.or_expr()
@@ -246,7 +246,10 @@ class _Parser:
             raise QueryError(f"{value!r} matches {len(expansions)} different words; the limit "
                              f"is {MAX_PREFIX_EXPANSION}. Type more letters before the *.")
         self.parsed.terms.update(expansions)
-        return _any([wq.Term(f, t) for f, terms in per_field.items() for t in terms])
+        # Never free words, as one plain Term would be: related results and feedback follow
+        # only words people typed, however many words the wildcard expands to.
+        subs = [wq.Term(f, t) for f, terms in per_field.items() for t in terms]
+        return UnionOr(subs) if subs else None
 
     def _strip_operators(self, value: str) -> str:
         fuzzy = re.sub(r"~\d*(\.\d+)?$", "", value)

@@ -138,3 +138,87 @@ def test_a_wildcard_needs_three_letters(wordy: Generation) -> None:
         search(wordy, SearchParams(q="qu*"))
     assert str(caught.value) == ("'qu*': a wildcard needs at least 3 letters before the * and "
                                  "can only end a word (for example diab*).")
+
+
+FALLBACK = ("We could not read the query's operators or brackets, so we searched for its "
+            "words instead.")
+
+
+@pytest.mark.parametrize(("q", "words"), [
+    ("falls NOT AND sepsis", {"falls-wards", "falls-sepsis", "sepsis-screen"}),
+    ("falls -OR sepsis", {"falls-wards", "falls-sepsis", "sepsis-screen"}),
+    ("falls NOT )", {"falls-wards", "falls-sepsis"}),
+])
+def test_an_operator_or_bracket_after_not_is_unreadable_and_says_so(
+        tiny: Generation, q: str, words: set[str]) -> None:
+    page = search(tiny, SearchParams(q=q, per_page=50))
+    assert page.notices == [FALLBACK]
+    assert {h.id for h in page.hits if not h.fields["related"]} == words
+
+
+def test_empty_brackets_add_nothing(tiny: Generation) -> None:
+    assert found(tiny, "sepsis ()") == {"sepsis-screen", "falls-sepsis"}
+    assert found(tiny, "() -sepsis") == set(DOCS) - {"sepsis-screen", "falls-sepsis"}
+
+
+def test_a_quoted_phrase_after_a_field_is_searched_in_that_field(tiny: Generation) -> None:
+    assert found(tiny, 'title:"pressure ulcer"') == {"pressure-ulcer"}
+    # falls-wards says "blood pressure" in its text, not in its title
+    assert found(tiny, 'title:"blood pressure"') == set()
+    assert found(tiny, '"blood pressure"') == {"falls-wards"}
+
+
+def test_a_field_takes_everything_after_its_colon(tiny: Generation) -> None:
+    # title:ulcer:nurses is ulcer or nurses in the title; no title says nurses
+    assert found(tiny, "title:ulcer:nurses") == {"pressure-ulcer", "ulcer-pressure"}
+
+
+def test_a_word_ending_in_a_colon_is_just_the_word(tiny: Generation) -> None:
+    # a heading pasted with its text is not a field
+    assert found(tiny, "Outcome: fewer falls") == {"falls-wards", "falls-sepsis"}
+
+
+def test_an_unknown_field_in_capitals_gets_the_same_notice(tiny: Generation) -> None:
+    page = search(tiny, SearchParams(q="Colour:sepsis"))
+    assert page.notices == ["There is no field called 'Colour': searched for the words "
+                            "instead. Fields you can name: title, topics, organisation."]
+
+
+def test_a_quoted_single_word_is_the_word(tiny: Generation) -> None:
+    quoted, plain = (search(tiny, SearchParams(q=q, per_page=50)) for q in ('"sepsis"', "sepsis"))
+    assert [h.id for h in quoted.hits] == [h.id for h in plain.hits]
+    assert (quoted.total, quoted.related) == (plain.total, plain.related) == (2, 4)
+
+
+@pytest.mark.parametrize(("q", "total"), [("sep*", 2), ("pre*", 4)])
+def test_a_wildcard_lists_only_what_it_matches(tiny: Generation, q: str, total: int) -> None:
+    # Related case studies follow a few matches of words people typed ("sepsis" gets 4), not
+    # of a wildcard, whether it stands for one word of the corpus (sep*) or several (pre*).
+    page = search(tiny, SearchParams(q=q, per_page=50))
+    assert (page.total, page.related, len(page.hits)) == (total, 0, total)
+
+
+@pytest.fixture(scope="module")
+def departments(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Generation]:
+    base = tmp_path_factory.mktemp("departments")
+    records = [
+        make_record(id="ed-handover", title="Faster ED handover",
+                    summary="Ambulance handover times in ED fell.", topics=["handover"]),
+        make_record(id="finance", title="Finance department savings",
+                    summary="The finance department saved money on journals.",
+                    topics=["finance"]),
+    ]
+    build_index(write_corpus(base / "cases", records), base / "index")
+    live = LiveIndex(base / "index")
+    yield live.current()
+    live.close()
+
+
+def test_an_acronyms_expansion_still_meets_it_beside_an_operator(departments: Generation) -> None:
+    # "emergency department" is ED however the query goes on, never any department
+    assert found(departments, "emergency department -sepsis") == {"ed-handover"}
+    assert found(departments, "(emergency department)") == {"ed-handover"}
+
+
+def test_a_quoted_acronym_may_be_typed_in_lower_case(departments: Generation) -> None:
+    assert found(departments, '"ed handover"') == {"ed-handover"}
