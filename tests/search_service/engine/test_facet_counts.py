@@ -8,11 +8,14 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pytest
 
+from indexer.facets import build_columns
+from indexer.sources.corpus import load_vocabularies
 from search_service.engine.live import Generation, LiveIndex
 from search_service.engine.params import Filters, SearchParams
-from search_service.engine.search import search
+from search_service.engine.search import facet_counts, filter_mask, search
 from tests.builders import make_record
 
 Build = Callable[[list[dict[str, Any]]], Path]
@@ -144,3 +147,51 @@ def test_labels_of_facet_values(counted: Generation) -> None:
     assert counted.columns.label("region", "london") == "London"
     assert counted.columns.label("sector", "mental_health") == "Mental health"
     assert counted.columns.label("region", "atlantis") == "atlantis"
+
+
+def test_newest_and_oldest_sort_by_the_submitted_date(counted: Generation) -> None:
+    # submitted 2010 + position in CASES: nw-1 the oldest, sw-1 the newest
+    order = [case[0] for case in CASES]
+    for sort, expected in (("newest", order[::-1]), ("oldest", order)):
+        page = search(counted, SearchParams(q="falls", sort=sort))
+        assert [h.id for h in page.hits] == expected
+
+
+def _imported_without(*fields: str) -> dict[str, Any]:
+    """A record as an imported document may give it: some fields missing."""
+    record = make_record(id="imported", title="Imported falls case")
+    for name in fields:
+        del record[name]
+    return record
+
+
+SINGLE = ("region", "sector", "group_impacted", "organisation")
+
+
+def test_a_record_missing_a_value_counts_under_not_stated() -> None:
+    records = [make_record(id="full", submitted_date="2019-06-01"),
+               _imported_without("region", "sector", "group_impacted", "organisation",
+                                 "submitted_date")]
+    columns = build_columns(records, load_vocabularies())
+    counts = facet_counts(columns, np.ones(2, dtype=bool), Filters())
+    for name in SINGLE:
+        assert {"key": "not_stated", "label": "Not stated", "count": 1,
+                "selected": False} in counts[name], name
+    assert filter_mask(columns, Filters(facets={"region": ("not_stated",)})).tolist() == [
+        False, True]
+
+
+def test_not_stated_is_offered_only_when_a_record_is_missing_the_value() -> None:
+    columns = build_columns([make_record(id="full")], load_vocabularies())
+    every = facet_counts(columns, np.ones(1, dtype=bool), Filters(), include_zero=True)
+    assert [name for name in SINGLE if any(v["key"] == "not_stated" for v in every[name])] == []
+
+
+def test_a_record_without_a_date_matches_no_year_filter() -> None:
+    records = [make_record(id="dated", submitted_date="2019-06-01"),
+               _imported_without("submitted_date")]
+    columns = build_columns(records, load_vocabularies())
+    for filters in (Filters(year_to=2020), Filters(year_from=1990),
+                    Filters(year_from=1990, year_to=2100)):
+        assert filter_mask(columns, filters).tolist() == [True, False], filters
+    assert filter_mask(columns, Filters()).tolist() == [True, True]
