@@ -168,3 +168,49 @@ def test_labels_and_slugs() -> None:
     assert vocab.label("sector", "not-a-key") == "not-a-key"  # shown as it is, never lost
     assert slug("(North West)") == "north_west"
     assert organisation_key("(Northmoor) NHS Trust.") == "northmoor-nhs-trust"
+
+
+def _nested(levels: int) -> Any:
+    """JSON ``levels`` deep, objects and lists in turn: [{"a": [{"a": []}]}] is 4 (a value
+    counts as a level too: ["x"] is 2)."""
+    value: Any = []
+    for level in range(1, levels):
+        value = {"a": value} if level % 2 else [value]
+    return value
+
+
+def test_json_nested_32_levels_is_read_and_33_is_refused(tmp_path: Path) -> None:
+    deep = "(file): JSON nested more than 32 levels deep"
+    for levels in (32, 33):
+        (tmp_path / f"n{levels}.json").write_text(json.dumps(_nested(levels)), encoding="utf-8")
+    found = {p.file: str(p) for p in load_corpus(tmp_path).problems}
+    assert deep not in found["n32.json"]  # read: then it is simply not a case study
+    assert found["n33.json"].startswith(f"n33.json: {deep}; ")
+
+
+SURROGATE = ("has a lone UTF-16 surrogate (\\u{code:04x}) at character {at}, usually from a "
+             "cut-off UTF-16 export; retype or remove that character")
+
+
+@pytest.mark.parametrize(("changes", "where", "code", "at"), [
+    ({"title": "Falls \ud800"}, "title", 0xD800, 7),  # the first surrogate
+    ({"title": "\udfff"}, "title", 0xDFFF, 1),  # the last one
+    ({"topics": ["falls", "hip \udc00"]}, "topics.1", 0xDC00, 5),  # in a list
+    ({"savings": {"money_gbp": 10, "other": "\ud9ff"}}, "savings.other", 0xD9FF, 1),
+])
+def test_a_lone_surrogate_is_named_with_its_place(tmp_path: Path, changes: dict[str, Any],
+                                                  where: str, code: int, at: int) -> None:
+    # json.dumps writes the surrogate as an escape, as a cut-off UTF-16 export leaves it
+    (tmp_path / "s.json").write_text(json.dumps(make_record(id="s", **changes)),
+                                     encoding="utf-8")
+    assert _problems(tmp_path, []) == [f"s.json: {where}: {SURROGATE.format(code=code, at=at)}"]
+
+
+def test_the_characters_around_the_surrogates_are_accepted(tmp_path: Path) -> None:
+    assert _problems(tmp_path, [make_record(id="ok", title="\ud7ff \ue000 falls")]) == []
+
+
+def test_a_file_that_is_one_string_with_a_surrogate_names_the_record(tmp_path: Path) -> None:
+    (tmp_path / "s.json").write_text('"\\ud800"', encoding="utf-8")
+    assert _problems(tmp_path, []) == [
+        f"s.json: (record): {SURROGATE.format(code=0xD800, at=1)}"]
