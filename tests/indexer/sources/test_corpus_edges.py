@@ -214,3 +214,18 @@ def test_a_file_that_is_one_string_with_a_surrogate_names_the_record(tmp_path: P
     (tmp_path / "s.json").write_text('"\\ud800"', encoding="utf-8")
     assert _problems(tmp_path, []) == [
         f"s.json: (record): {SURROGATE.format(code=0xD800, at=1)}"]
+
+
+def test_unknown_fields_at_any_level_and_other_problems_are_all_reported(
+        tmp_path: Path) -> None:
+    record = make_record(id="u", sumary="typo", sector="nope",
+                         savings={"money_gbp": 10, "hours": 2})
+    problems = _problems(tmp_path, [record])
+    assert [p.split(": ")[1] for p in problems] == ["sumary", "savings.hours", "sector"]
+
+
+@pytest.mark.parametrize(("length", "shown"), [(80, "f" * 80),
+                                               (81, "f" * 80 + "... (81 characters in all)")])
+def test_a_long_field_name_is_cut_in_the_problem(tmp_path: Path, length: int, shown: str) -> None:
+    problems = _problems(tmp_path, [make_record(id="u", **{"f" * length: 1})])
+    assert [p.split(": ")[1] for p in problems] == [shown]
