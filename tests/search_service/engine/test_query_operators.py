@@ -60,9 +60,11 @@ def test_an_exclusion_inside_brackets_stays_inside(tiny: Generation) -> None:
     assert found(tiny, "(falls -sepsis) OR diabetes") == {"falls-wards", "diabetes-foot"}
 
 
-def test_an_unknown_field_is_searched_as_words_with_a_notice(tiny: Generation) -> None:
-    page = search(tiny, SearchParams(q="colour:sepsis"))
-    assert page.notices == ["There is no field called 'colour': searched for the words "
+@pytest.mark.parametrize("name", ["colour", "Colour"])
+def test_an_unknown_field_is_searched_as_words_with_a_notice(tiny: Generation,
+                                                             name: str) -> None:
+    page = search(tiny, SearchParams(q=f"{name}:sepsis"))
+    assert page.notices == [f"There is no field called {name!r}: searched for the words "
                             "instead. Fields you can name: title, topics, organisation."]
     assert {h.id for h in page.hits if not h.fields["related"]} == {"sepsis-screen",
                                                                      "falls-sepsis"}
@@ -176,12 +178,6 @@ def test_a_field_takes_everything_after_its_colon(tiny: Generation) -> None:
 def test_a_word_ending_in_a_colon_is_just_the_word(tiny: Generation) -> None:
     # a heading pasted with its text is not a field
     assert found(tiny, "Outcome: fewer falls") == {"falls-wards", "falls-sepsis"}
-
-
-def test_an_unknown_field_in_capitals_gets_the_same_notice(tiny: Generation) -> None:
-    page = search(tiny, SearchParams(q="Colour:sepsis"))
-    assert page.notices == ["There is no field called 'Colour': searched for the words "
-                            "instead. Fields you can name: title, topics, organisation."]
 
 
 def test_a_quoted_single_word_is_the_word(tiny: Generation) -> None:
