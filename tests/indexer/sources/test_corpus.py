@@ -7,7 +7,14 @@ from typing import Any
 import pytest
 
 from indexer.paths import corpus_dir
-from indexer.sources.corpus import load_corpus, load_vocabularies, public_record, publishable
+from indexer.sources.corpus import (
+    load_corpus,
+    load_vocabularies,
+    public_record,
+    publishable,
+    record_problems,
+    validate_record,
+)
 from tests.builders import make_record, national_value_lists, write_corpus
 
 
@@ -122,3 +129,44 @@ def test_consent_withholds_unpublishable_records_and_unconsented_names() -> None
     assert public_record(anonymous)["quote"]["role"] == "Matron"
     assert public_record(named)["quote"]["name"] == "Ada Lovelace"
     assert "consent" not in public_record(named)
+
+
+def _without(field: str, **changes: Any) -> dict[str, Any]:
+    record = make_record(id="sub", **changes)
+    del record[field]
+    return record
+
+
+def test_a_submission_gets_every_problem_the_loader_would_give() -> None:
+    # the review workflow's check of a submitted record (not a file)
+    assert validate_record(make_record(id="sub")) == []
+    assert [str(p) for p in validate_record(_without("title"), "submission")] == [
+        "submission: title: required field is missing"]
+    problems = validate_record(make_record(id="sub", summary="w " * 61,
+                                           submitted_date="2999-01-01"))
+    assert [str(p) for p in problems] == [
+        "record: submitted_date: 2999-01-01 is in the future",
+        "record: summary: 61 words; shorten it to 60 or fewer"]
+
+
+def test_a_draft_is_not_told_about_missing_fields_only_wrong_ones() -> None:
+    assert validate_record(_without("title"), "draft", partial=True) == []
+    problems = validate_record(_without("title", sector="nope", submitted_date="2999-01-01"),
+                               "draft", partial=True)
+    assert [(p.field, p.reason[:16]) for p in problems] == [
+        ("sector", "unknown key 'nop"), ("submitted_date", "2999-01-01 is in")]
+    # a draft that is not even an object, or whose id is not text, says so
+    assert [str(p) for p in validate_record([1, 2], "draft", partial=True)] == [
+        "draft: (record): must be a group of fields in curly brackets { }, not a list"]
+    assert [str(p) for p in validate_record({"id": 5, "summary": "w " * 61}, partial=True)] == [
+        "record: id: must be text in double quotes, not a number",
+        "record: summary: 61 words; shorten it to 60 or fewer"]
+
+
+def test_an_imported_record_is_checked_as_the_file_it_will_be_saved_as() -> None:
+    assert record_problems(make_record(id="imp")) == []
+    problems = record_problems(make_record(id="imp", sector="nope", summary="w " * 61))
+    assert [(p.file, p.field) for p in problems] == [("imp.json", "sector"),
+                                                     ("imp.json", "summary")]
+    assert [p.file for p in record_problems(make_record(id="imp", sector="nope"),
+                                            "listing row 7")] == ["listing row 7"]
