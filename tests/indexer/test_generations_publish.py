@@ -104,6 +104,29 @@ def test_publish_keeps_the_new_generation_and_the_one_it_replaced(tmp_path: Path
     assert not first.exists() and not orphan.exists()
 
 
+def test_the_replaced_generation_is_kept_over_a_newer_one_never_made_live(
+        tmp_path: Path) -> None:
+    root = tmp_path / "index"
+    gen.publish(root, _build_dir(root))
+    second = gen.publish(root, _build_dir(root))
+    # a whole generation that a killed build renamed into place, newer by name, never live
+    orphan = _build_dir(root)
+    gen.write_checksums(orphan)
+    orphan = orphan.rename(root / "g-99999999T000000000000-ffffff")
+    third = gen.publish(root, _build_dir(root))
+    assert [g.name for g in gen.generations(root)] == [third.name, second.name]
+
+
+def test_a_damaged_previous_generation_gives_way_to_an_intact_older_one(
+        tmp_path: Path) -> None:
+    root = tmp_path / "index"
+    first = gen.publish(root, _build_dir(root))
+    second = gen.publish(root, _build_dir(root))
+    (second / "fulltext" / "seg.toc").write_bytes(b"\x01toc")  # one byte changed
+    third = gen.publish(root, _build_dir(root))
+    assert [g.name for g in gen.generations(root)] == [third.name, first.name]
+
+
 @pytest.fixture()
 def other_build() -> Iterator[int]:
     """The pid of a live process standing in for a build still running elsewhere."""
