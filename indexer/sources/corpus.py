@@ -187,12 +187,18 @@ def _depth_problem(value: Any) -> str | None:
     return None
 
 
+def _printable(text: str) -> str:
+    """``text`` with lone surrogates written as escapes (a field named ``ti\\ud800tle``), so
+    that a problem naming it can be printed."""
+    return text.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
 def _surrogate_problems(name: str, value: Any, where: str = "") -> list[Problem]:
     """Strings (and keys) with a lone UTF-16 surrogate, which no UTF-8 store can hold."""
     if isinstance(value, str):
         for index, char in enumerate(value):
             if "\ud800" <= char <= "\udfff":
-                return [Problem(name, where or "(record)",
+                return [Problem(name, _printable(where) or "(record)",
                                 f"has a lone UTF-16 surrogate (\\u{ord(char):04x}) at "
                                 f"character {index + 1}, usually from a cut-off UTF-16 export; "
                                 "retype or remove that character")]

@@ -121,6 +121,26 @@ def test_a_public_record_keeps_everything_but_consent() -> None:
     assert "quote" not in public
 
 
+def test_without_consent_the_name_is_withheld_from_every_text_but_the_id() -> None:
+    # an imported document's prose can repeat the quoted person's name
+    quote = {"text": "Ada Lovelace found it useful.", "name": "Ada Lovelace", "role": "Matron"}
+    record = make_record(id="ada-lovelace-falls", quote=quote, outcome="Ada Lovelace said so.",
+                         consent={"named": False, "internal": True, "external": True},
+                         provenance={"source": "ada.docx"})
+    public = public_record(record)
+    assert public["outcome"] == "[name withheld] said so."
+    assert public["quote"] == {"text": "[name withheld] found it useful.", "role": "Matron"}
+    assert public["id"] == "ada-lovelace-falls"  # links to the case study keep working
+    assert "provenance" not in public and "consent" not in public
+
+
+def test_a_quote_without_a_name_is_kept_as_it_is() -> None:
+    quote = {"text": "It helped.", "role": "Matron"}
+    record = make_record(id="q", quote=quote,
+                         consent={"named": False, "internal": True, "external": True})
+    assert public_record(record)["quote"] == quote
+
+
 def test_corpus_hash_changes_with_any_byte_or_name(tmp_path: Path) -> None:
     write_corpus(tmp_path, [make_record(id="a"), make_record(id="b")])
     files = sorted(tmp_path.glob("*.json"))
@@ -229,3 +249,14 @@ def test_unknown_fields_at_any_level_and_other_problems_are_all_reported(
 def test_a_long_field_name_is_cut_in_the_problem(tmp_path: Path, length: int, shown: str) -> None:
     problems = _problems(tmp_path, [make_record(id="u", **{"f" * length: 1})])
     assert [p.split(": ")[1] for p in problems] == [shown]
+
+
+
+def test_a_field_name_with_a_lone_surrogate_is_named_printably(tmp_path: Path) -> None:
+    record = make_record(id="s")
+    record["ti\ud800tle"] = record.pop("title")
+    (tmp_path / "s.json").write_text(json.dumps(record), encoding="utf-8")
+    problems = _problems(tmp_path, [])
+    # the validate command prints it: the surrogate itself would stop the output
+    assert problems == [f"s.json: ti\\ud800tle: {SURROGATE.format(code=0xD800, at=3)}"]
+    assert problems[0].encode("utf-8")
