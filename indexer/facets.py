@@ -161,8 +161,9 @@ def load_columns(directory: Path) -> FacetColumns:
     return FacetColumns(
         keys=meta["keys"],
         labels=meta["labels"],
-        codes={k.split("__", 1)[1]: v for k, v in arrays.items() if k.startswith("codes__")},
-        members={k.split("__", 1)[1]: v for k, v in arrays.items() if k.startswith("members__")},
+        codes={k.removeprefix("codes__"): v for k, v in arrays.items() if k.startswith("codes__")},
+        members={k.removeprefix("members__"): v for k, v in arrays.items()
+                 if k.startswith("members__")},
         date=arrays["date"],
         year=arrays["year"],
         has_savings=arrays["has_savings"],
