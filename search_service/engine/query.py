@@ -147,8 +147,7 @@ class _Parser:
             chain = [self.unary()]
             while self.is_op("AND"):
                 self.take()
-                if (self.peek() or ("rp", ""))[0] == "rp":
-                    raise _Fallback
+                # Nothing or ")" after AND: take() and atom() fall back.
                 # AND binds one operand: "falls AND sepsis ulcer" is (falls AND sepsis) ulcer.
                 chain.append(self.unary(group=False))
             required = [q for neg, q in chain if not neg and q is not None]
@@ -247,9 +246,10 @@ class _Parser:
                              f"is {MAX_PREFIX_EXPANSION}. Type more letters before the *.")
         self.parsed.terms.update(expansions)
         # Never free words, as one plain Term would be: related results and feedback follow
-        # only words people typed, however many words the wildcard expands to.
-        subs = [wq.Term(f, t) for f, terms in per_field.items() for t in terms]
-        return UnionOr(subs) if subs else None
+        # only words people typed, however many words the wildcard expands to. A wildcard
+        # that expands to nothing matches nothing, as an unknown word does (not dropped as a
+        # stop word is: "zzz* -sepsis" must not list everything else).
+        return UnionOr([wq.Term(f, t) for f, terms in per_field.items() for t in terms])
 
     def _strip_operators(self, value: str) -> str:
         fuzzy = re.sub(r"~\d*(\.\d+)?$", "", value)

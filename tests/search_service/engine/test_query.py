@@ -95,10 +95,40 @@ def test_unreadable_syntax_falls_back_to_words_with_a_notice(tiny: Generation, q
         assert page.total > 0
 
 
-@pytest.mark.parametrize("q", ["sepsis~2", "sepsis^3", "body:[a TO z]"])
-def test_unsupported_operators_are_explained(tiny: Generation, q: str) -> None:
-    page = search(tiny, SearchParams(q=q))
-    assert page.notices
+FUZZY = "Fuzzy (~) and boost (^) operators are not supported: searched for 'sepsis'."
+RANGES = "Ranges ([a TO z]) are not supported: searched for the words instead."
+SEPSIS, ULCER = {"sepsis-screen", "falls-sepsis"}, {"pressure-ulcer", "ulcer-pressure"}
+
+
+@pytest.mark.parametrize(("q", "notice", "ids"), [
+    ("sepsis~2", FUZZY, SEPSIS), ("sepsis~0.8", FUZZY, SEPSIS), ("sepsis^3", FUZZY, SEPSIS),
+    ("[sepsis TO ulcer]", RANGES, SEPSIS | ULCER), ("{sepsis TO ulcer}", RANGES, SEPSIS | ULCER),
+])
+def test_unsupported_operators_are_explained(tiny: Generation, q: str, notice: str,
+                                             ids: set[str]) -> None:
+    page = search(tiny, SearchParams(q=q, per_page=50))
+    assert page.notices == [notice]
+    assert {h.id for h in page.hits if not h.fields["related"]} == ids
+
+
+@pytest.mark.parametrize("q", [
+    "x" * 500,
+    " OR ".join(f"w{i}" for i in range(32)),  # operators are not words
+    " AND ".join(f"w{i}" for i in range(16)) + " NOT " + " ".join(f"v{i}" for i in range(16)),
+    '"' + " ".join(f"w{i}" for i in range(32)) + '"',
+    "(" * 8 + "falls" + ")" * 8,
+    " ".join(f"(w{i})" for i in range(9)),  # brackets side by side do not nest
+])
+def test_a_query_exactly_at_a_bound_is_answered(tiny: Generation, q: str) -> None:
+    search(tiny, SearchParams(q=q))  # no QueryError
+
+
+def test_the_words_bound_counts_the_words_of_phrases_and_says_what_to_do(
+        tiny: Generation) -> None:
+    with pytest.raises(QueryError) as caught:
+        search(tiny, SearchParams(q='"' + " ".join(f"w{i}" for i in range(33)) + '"'))
+    assert str(caught.value) == ("The query has 33 words; the limit is 32. "
+                                 "Use fewer, more specific words.")
 
 
 def test_a_surely_misspelt_word_shows_the_corrected_results(tiny: Generation) -> None:

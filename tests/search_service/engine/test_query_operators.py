@@ -218,3 +218,41 @@ def test_an_acronyms_expansion_still_meets_it_beside_an_operator(departments: Ge
 
 def test_a_quoted_acronym_may_be_typed_in_lower_case(departments: Generation) -> None:
     assert found(departments, '"ed handover"') == {"ed-handover"}
+
+
+def test_words_spelled_like_the_parsers_tokens_are_ordinary_words(tiny: Generation) -> None:
+    assert found(tiny, "sepsis neg falls -ulcer") == {"sepsis-screen", "falls-sepsis",
+                                                      "falls-wards"}
+    assert found(tiny, "sepsis rp -falls") == {"sepsis-screen"}
+    # after a phrase, where they are not read together with the words before them
+    assert found(tiny, '"care homes" rp') == {"falls-sepsis"}
+    assert found(tiny, '"care homes" neg sepsis') == {"falls-sepsis", "sepsis-screen"}
+
+
+def test_a_misspelling_beside_an_operator_is_offered_a_correction(tiny: Generation) -> None:
+    page = search(tiny, SearchParams(q="amputatons -falls", exact=True))
+    assert page.did_you_mean is not None and page.did_you_mean.startswith("amputations")
+
+
+def test_a_wildcard_that_matches_no_word_matches_no_case_study(tiny: Generation) -> None:
+    # as an unknown word does; not dropped as a stop word is (that would list all the rest)
+    assert found(tiny, "zzzq* -sepsis") == set()
+    page = search(tiny, SearchParams(q="zzzq*"))
+    assert (page.total, page.notices) == (0, [])
+    assert found(tiny, "sepsis zzzq*") == {"sepsis-screen", "falls-sepsis"}
+
+
+def test_the_words_found_are_marked_in_the_snippets(tiny: Generation) -> None:
+    page = search(tiny, SearchParams(q="screening -falls"))
+    assert [h.snippet for h in page.hits] == [
+        "Nurses <mark>screened</mark> for sepsis with NEWS2 in A&amp;E."]
+
+
+def test_a_negated_acronym_expansion_is_negated_whole(departments: Generation) -> None:
+    # -emergency department excludes ED, and never turns "department" into a wanted word
+    assert found(departments, "savings handover -emergency department") == {"finance"}
+
+
+def test_an_acronym_may_be_typed_in_lower_case(departments: Generation) -> None:
+    assert found(departments, "ed") == {"ed-handover"}
+    assert found(departments, "ed -finance") == {"ed-handover"}
