@@ -74,20 +74,20 @@ class FacetColumns:
     year: np.ndarray
     has_savings: np.ndarray
     title_rank: np.ndarray  # position of the title in case-insensitive A-Z order
-    # key -> column per facet, built on first use: the columns are immutable once loaded, and
-    # every hit's labels and every facet filter look keys up here.
-    _positions: dict[str, dict[str, int]] = field(default_factory=dict, init=False,
-                                                  repr=False, compare=False)
+    # key -> column per facet, built once with the columns (immutable once loaded; never
+    # filled in by request threads): every hit's labels and every facet filter look keys up here.
+    _positions: dict[str, dict[str, int]] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        self._positions = {facet: {k: i for i, k in enumerate(keys)}
+                           for facet, keys in self.keys.items()}
 
     @property
     def size(self) -> int:
         return int(self.date.shape[0])
 
     def index_of(self, facet: str) -> dict[str, int]:
-        positions = self._positions.get(facet)
-        if positions is None:
-            positions = self._positions[facet] = {k: i for i, k in enumerate(self.keys[facet])}
-        return positions
+        return self._positions[facet]
 
     def label(self, facet: str, key: str) -> str:
         """The label of ``key`` in ``facet`` (the key itself if the facet does not know it)."""
