@@ -203,6 +203,8 @@ def departments(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Generation
         make_record(id="finance", title="Finance department savings",
                     summary="The finance department saved money on journals.",
                     topics=["finance"]),
+        make_record(id="bulletin", title="A weekly current awareness bulletin",
+                    summary="The library will send a bulletin every week.", topics=["alerts"]),
     ]
     build_index(write_corpus(base / "cases", records), base / "index")
     live = LiveIndex(base / "index")
@@ -256,3 +258,31 @@ def test_a_negated_acronym_expansion_is_negated_whole(departments: Generation) -
 def test_an_acronym_may_be_typed_in_lower_case(departments: Generation) -> None:
     assert found(departments, "ed") == {"ed-handover"}
     assert found(departments, "ed -finance") == {"ed-handover"}
+
+
+def test_exclusions_in_any_branch_of_an_or_apply_to_the_whole_query(tiny: Generation) -> None:
+    assert found(tiny, "falls -sepsis OR ulcer") == {"falls-wards", "pressure-ulcer",
+                                                     "ulcer-pressure"}
+
+
+def test_a_query_of_only_common_words_lists_nothing_and_says_so(tiny: Generation) -> None:
+    for q in ("the of and", "(the) OR of"):
+        page = search(tiny, SearchParams(q=q))
+        assert (page.total, page.hits) == (0, []), q
+        assert page.notices[-1:] == [
+            "The query has only very common words; try more specific ones."], q
+
+
+def test_an_unclosed_quote_runs_to_the_end_and_says_so(tiny: Generation) -> None:
+    page = search(tiny, SearchParams(q='"care homes', per_page=50))
+    assert page.notices == ["A closing quotation mark was missing, so the phrase runs to "
+                            "the end of the query."]
+    assert {h.id for h in page.hits if not h.fields["related"]} == {"falls-sepsis"}
+
+
+def test_a_one_word_acronym_is_also_the_ordinary_word_and_marked(
+        departments: Generation) -> None:
+    # "send" is SEND (special educational needs) and sending
+    page = search(departments, SearchParams(q="send"))
+    assert [(h.id, h.snippet) for h in page.hits if not h.fields["related"]] == [
+        ("bulletin", "The library will <mark>send</mark> a bulletin every week.")]
