@@ -100,6 +100,24 @@ def test_a_folder_above_the_cases_says_which_folder_was_meant(tmp_path: Path) ->
     assert str(caught.value) == f"no .json records in {tmp_path}; did you mean {cases}?"
 
 
+def test_a_cases_folder_is_suggested_before_others_and_empty_folders_never(
+        tmp_path: Path) -> None:
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(EmptyCorpusError, match="; pass the folder that holds"):
+        load_corpus(tmp_path)
+    write_corpus(tmp_path / "archive", [make_record(id="old")])
+    cases = write_corpus(tmp_path / "cases", [make_record(id="one")])
+    with pytest.raises(EmptyCorpusError) as caught:
+        load_corpus(tmp_path)
+    assert str(caught.value) == f"no .json records in {tmp_path}; did you mean {cases}?"
+
+
+def test_a_cases_folder_with_subfolders_is_read_as_cases(tmp_path: Path) -> None:
+    write_corpus(tmp_path / "drafts", [make_record(id="draft")])
+    write_corpus(tmp_path, [make_record(id="one")])
+    assert [r["id"] for r in load_corpus(tmp_path).records] == ["one"]
+
+
 def test_the_corpus_folder_itself_points_to_its_cases() -> None:
     with pytest.raises(EmptyCorpusError) as caught:
         load_corpus(corpus_dir())
