@@ -286,3 +286,15 @@ def test_a_one_word_acronym_is_also_the_ordinary_word_and_marked(
     page = search(departments, SearchParams(q="send"))
     assert [(h.id, h.snippet) for h in page.hits if not h.fields["related"]] == [
         ("bulletin", "The library will <mark>send</mark> a bulletin every week.")]
+
+
+def test_an_unreadable_query_still_searches_the_words_of_its_phrases(tiny: Generation) -> None:
+    page = search(tiny, SearchParams(q='"care homes" OR', per_page=50))
+    assert page.notices == [FALLBACK]
+    assert {h.id for h in page.hits if not h.fields["related"]} == {"falls-sepsis"}
+
+
+def test_an_unreadable_query_keeps_an_acronyms_expansion_whole(departments: Generation) -> None:
+    page = search(departments, SearchParams(q="emergency department (", per_page=50))
+    assert page.notices == [FALLBACK]
+    assert {h.id for h in page.hits if not h.fields["related"]} == {"ed-handover"}
