@@ -112,7 +112,7 @@ def _facet_mask(columns: FacetColumns, facet: str, keys: tuple[str, ...]) -> np.
 def _base_mask(columns: FacetColumns, filters: Filters) -> np.ndarray:
     mask = np.ones(columns.size, dtype=bool)
     if filters.year_from is not None or filters.year_to is not None:
-        mask &= columns.year > 0  # no date (year 0): no year filter matches, year_to alone too
+        mask &= columns.year != 0  # no date (year 0): no year filter matches, year_to alone too
     if filters.year_from is not None:
         mask &= columns.year >= filters.year_from
     if filters.year_to is not None:
