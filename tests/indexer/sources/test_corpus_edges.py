@@ -260,3 +260,16 @@ def test_a_field_name_with_a_lone_surrogate_is_named_printably(tmp_path: Path) -
     # the validate command prints it: the surrogate itself would stop the output
     assert problems == [f"s.json: ti\\ud800tle: {SURROGATE.format(code=0xD800, at=3)}"]
     assert problems[0].encode("utf-8")
+
+
+def test_files_that_are_not_case_studies_say_what_to_do(tmp_path: Path) -> None:
+    (tmp_path / "dangling.json").symlink_to(tmp_path / "missing.json")
+    (tmp_path / "folder.json").mkdir()
+    (tmp_path / "deep.json").write_text("[" * 40 + "]" * 40, encoding="utf-8")
+    assert sorted(_problems(tmp_path, [])) == [
+        "dangling.json: (file): is a symbolic link that leads nowhere (or round in a loop); "
+        "remove it or point it at a case study file",
+        "deep.json: (file): JSON nested more than 32 levels deep; a case study is one object "
+        "of text, lists and small objects",
+        "folder.json: (file): is a folder or a device, not a file; move it out of the corpus "
+        "folder or rename it"]
