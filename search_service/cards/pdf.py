@@ -1,8 +1,9 @@
 """Paint a :class:`~search_service.cards.design.CardLayout` as a one-page PDF with fpdf2.
 
 Text stays text (selectable, searchable, read aloud), set in the bundled typeface, which fpdf2
-embeds as a subset. The document carries a title and language but no timestamps and no file
-identifier, so the same layout gives the same bytes every time.
+embeds as a subset (the faces are read once per process:
+:mod:`~search_service.cards.pdffaces`). The document carries a title and language but no
+timestamps and no file identifier, so the same layout gives the same bytes every time.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from fpdf.output import OutputProducer, PDFInfo
 
 from search_service.cards.design import CardLayout, QrCode
 from search_service.cards.palette import rgb
-from search_service.cards.typeface import Face, font_path
+from search_service.cards.pdffaces import add_faces
 
 __all__ = ["paint_pdf", "close_fonts"]
 
@@ -65,8 +66,7 @@ def paint_pdf(layout: CardLayout) -> bytes:
     pdf.set_margin(0)
     pdf.set_title(layout.title)
     pdf.set_lang("en-GB")
-    for face in Face:
-        pdf.add_font(FAMILY, face.pdf_style, str(font_path(face)))
+    add_faces(pdf, FAMILY)
     pdf.add_page()
     _fill(pdf, layout.background)
     pdf.rect(0, 0, card.width, card.height, style="F")

@@ -175,6 +175,31 @@ def test_the_photo_is_re_encoded_upright_without_its_metadata(cards_app: Flask) 
     assert not {"eXIf", "tEXt", "iTXt", "zTXt", "tIME"} & set(png_chunks(card.data))
 
 
+@pytest.mark.parametrize(("size", "orientation", "kept"), [
+    ((4000, 3000), 1, (640, 480)),  # a camera photo: decoded small, shorter side 480
+    ((4000, 3000), 6, (480, 640)),  # stored sideways: upright, still 480 across
+    ((1600, 900), 1, (853, 480)),  # wide: the shorter side decides
+    ((300, 400), 1, (300, 400)),  # small: never enlarged
+])
+def test_a_photo_is_kept_small_but_never_enlarged(
+        size: tuple[int, int], orientation: int, kept: tuple[int, int]) -> None:
+    made = read_endorsement(VALID, True, _jpeg_with_exif(size, orientation)).photo
+    assert made is not None and made.size == kept
+
+
+def test_what_is_kept_is_enough_for_the_largest_photo_a_card_prints() -> None:
+    """A4 prints the photo at about 216 dots per inch: it must not be enlarged to get there."""
+    from search_service.cards.design import CardFormat
+    from search_service.cards.endorsement import endorsement_layout
+
+    camera = read_endorsement(VALID, True, _jpeg_with_exif((4000, 3000)))
+    assert camera.photo is not None
+    printed = [layout.picture.image.size for card in CardFormat
+               if (layout := endorsement_layout(camera, card)).picture is not None]
+    assert len(printed) == len(CardFormat)
+    assert max(side for size in printed for side in size) <= min(camera.photo.size)
+
+
 def test_a_png_photo_with_text_chunks_loses_them() -> None:
     from PIL.PngImagePlugin import PngInfo
 
