@@ -17,6 +17,7 @@ from fpdf.output import OutputProducer, PDFInfo
 from search_service.cards.design import CardLayout, QrCode
 from search_service.cards.palette import rgb
 from search_service.cards.pdffaces import add_faces
+from search_service.cards.typeface import visual
 
 __all__ = ["paint_pdf", "close_fonts"]
 
@@ -82,7 +83,7 @@ def paint_pdf(layout: CardLayout) -> bytes:
         pdf.set_text_color(*rgb(block.style.colour))
         for line in block.lines:
             pdf.set_font(FAMILY, block.style.face.pdf_style, line.size)
-            pdf.text(line.x, line.baseline, line.text)
+            pdf.text(line.x, line.baseline, visual(line.text))
     try:
         return bytes(pdf.output(output_producer_class=_Undated))
     finally:

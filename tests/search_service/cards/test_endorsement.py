@@ -156,6 +156,44 @@ def test_direction_overrides_and_invisible_characters_are_removed() -> None:
     assert endorsement.name == "Dr Evil Name"
 
 
+HEBREW_NAME = "Dr \u05e9\u05dc\u05d5\u05dd \u05db\u05d4\u05df"  # Dr Shalom Cohen
+
+
+def test_a_hebrew_name_reads_right_to_left_in_the_pdf() -> None:
+    """Drawn backwards, a PDF reader gives the letters in reverse (it reads visual order)."""
+    from search_service.cards.design import CardFormat
+    from search_service.cards.endorsement import endorsement_layout
+    from search_service.cards.render import render
+    from tests.search_service.cards.tools import pdf_text
+
+    endorsement = read_endorsement({**VALID, "name": HEBREW_NAME}, True, None)
+    text = re.sub("[\u202a-\u202e]", "", pdf_text(render(endorsement_layout(
+        endorsement, CardFormat.A4))))
+    assert HEBREW_NAME in text
+    assert HEBREW_NAME[3:][::-1] not in text
+
+
+def test_the_png_draws_a_hebrew_name_in_the_order_it_is_read(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The PNG painter draws the name as the PDF does: the same as drawing the visual-order
+    string with no reordering at all."""
+    from bidi import get_display
+
+    from search_service.cards import raster
+    from search_service.cards.design import CardFormat
+    from search_service.cards.endorsement import endorsement_layout
+    from search_service.cards.render import render
+
+    def card(name: str) -> bytes:
+        return render(endorsement_layout(read_endorsement({**VALID, "name": name}, True, None),
+                                         CardFormat.LANDSCAPE))
+
+    drawn = card(HEBREW_NAME)
+    monkeypatch.setattr(raster, "visual", lambda line: line)
+    assert card(get_display(HEBREW_NAME)) == drawn
+    assert card(HEBREW_NAME) != drawn
+
+
 def test_emoji_get_a_400_naming_them(cards_app: Flask) -> None:
     response = _post(cards_app.test_client(), {"quote": "Brilliant service 😀🎉 ✓"})
     assert response.status_code == 400
