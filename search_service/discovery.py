@@ -3,9 +3,9 @@
 robots.txt keeps crawlers off every query-string URL (so they cannot walk the facet
 combinations), and the home page links to ten case studies, so without a sitemap a search
 engine would see almost none. The sitemap lists the home and about pages and every published
-case page, with absolute URLs as the protocol requires (``https`` behind a proxy when
-``TRUSTED_PROXIES`` is set). A sitemap holds at most 50,000 URLs: a larger collection gets a
-sitemap index of numbered sitemaps. robots.txt names the sitemap
+case page, with absolute URLs as the protocol requires (``PUBLIC_URL``'s, never the request's
+Host: :mod:`search_service.addresses`). A sitemap holds at most 50,000 URLs: a larger
+collection gets a sitemap index of numbered sitemaps. robots.txt names the sitemap
 (:mod:`search_service.production.headers`).
 """
 
