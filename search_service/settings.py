@@ -173,9 +173,11 @@ SETTINGS += (
 # Cards (issue 15).
 SETTINGS += (
     Setting("PUBLIC_URL", "", "The service's public address (e.g. https://impact-search.example"
-            ".nhs.uk), printed on impact cards and encoded in their QR codes, and used in the "
-            "widget's embed code. Empty: the address each request came to (the widget's code "
-            "shows a placeholder under `serve --prod`, where Host is the client's to choose)."),
+            ".nhs.uk), for every absolute link: feeds, OpenSearch, the sitemap and robots.txt, "
+            "canonical links, exports, impact cards and their QR codes, the widget's embed code "
+            "and sign-in emails. Empty: the address each request came to under the development "
+            "server; under `serve --prod`, where Host is the client's to choose, a placeholder "
+            "(https://YOUR-SERVICE-ADDRESS), a start-up warning, and no sign-in emails."),
     Setting("SECRET_KEY", None, "Key that signs the workflow's sign-in cookie and the "
             "endorsement form's anti-forgery token. Empty: a random key is made once in the "
             "instance folder (endorsement-form.key), shared by every worker of the "

@@ -5,10 +5,17 @@ The upload is checked before the importer sees it: a size bound, and the type sn
 the bytes (a ``.docx`` is a ZIP holding ``word/document.xml``; a PDF starts ``%PDF-``), never
 trusted from the name or the browser. The file is read in memory and dropped: it is never
 stored, so it can never be served back.
+
+What the draft keeps of the document is its ``provenance`` (name, SHA-256, fields read, and
+every person's name it gives): the writer sees their text as written, and the public record
+withholds those names unless the case study has consent to name people
+(:func:`indexer.sources.corpus.public_record`).
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import hashlib
 import importlib
 import io
 import zipfile
@@ -18,7 +25,7 @@ from typing import Any
 from search_service.workflow.errors import BadUpload
 from search_service.workflow.records import FORM_FIELDS, SERVICE_FIELDS, draft_problems
 
-__all__ = ["Prefill", "read_upload", "sniff", "KINDS"]
+__all__ = ["Prefill", "read_upload", "sniff", "KINDS", "with_people_of"]
 
 KINDS = {"docx": "Word document (.docx)", "pdf": "PDF"}
 
@@ -28,6 +35,7 @@ class Prefill:
     record: dict[str, Any]
     origins: dict[str, str]  # form field -> "read" | "inferred" | "missing"
     warnings: list[str] = field(default_factory=list)
+    provenance: dict[str, Any] = field(default_factory=dict)  # as corpus/schema.json has it
 
 
 def _size(count: int) -> str:
@@ -95,4 +103,24 @@ def read_upload(data: bytes, filename: str, max_bytes: int) -> Prefill:
         if record.pop(name.split("__")[0], None) is not None:
             warnings.append(f"{name.split('__')[0]} was left empty: {reason}")
     return Prefill(record=record, origins=_form_origins(dict(document.origins)),
-                   warnings=warnings)
+                   warnings=warnings, provenance=_provenance(data, safe_name, kind, document))
+
+
+def _provenance(data: bytes, name: str, kind: str, document: Any) -> dict[str, Any]:
+    origins = dict(document.origins)
+    people = [str(p) for p in getattr(document, "people", []) if 0 < len(str(p)) <= 200]
+    return {
+        "source": {"file": name[-200:], "sha256": hashlib.sha256(data).hexdigest(),
+                   "format": kind, "bytes": len(data)},
+        "imported_at": dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "fields": {k: {"origin": str(getattr(o, "origin", o))} for k, o in origins.items()},
+        "people": people[:100],
+    }
+
+
+def with_people_of(provenance: dict[str, Any], before: Any) -> dict[str, Any]:
+    """``provenance`` of a second document uploaded into a draft, still withholding the names
+    the first one gave (its text may be in the draft)."""
+    earlier = before.get("people", []) if isinstance(before, dict) else []
+    people = list(dict.fromkeys([*earlier, *provenance.get("people", [])]))
+    return {**provenance, "people": people[:100]}
