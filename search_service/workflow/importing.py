@@ -1,10 +1,12 @@
 """Filling a draft from a document: the one place that talks to the importer
 (:mod:`indexer.sources.importer`, issue 12), so its interface is adapted here only.
 
-The upload is checked before the importer sees it: a size bound, and the type sniffed from
-the bytes (a ``.docx`` is a ZIP holding ``word/document.xml``; a PDF starts ``%PDF-``), never
-trusted from the name or the browser. The file is read in memory and dropped: it is never
-stored, so it can never be served back.
+The upload is checked before the importer sees it: a size bound, and the type sniffed from the
+bytes (a ``.docx`` is a ZIP holding ``word/document.xml``; a PDF starts ``%PDF-``; an old
+``.doc`` is an OLE file; an ``.odt`` a ZIP whose ``mimetype`` says so; RTF starts ``{\\rtf``),
+never trusted from the name or the browser. The importer converts .doc, .odt and .rtf through
+LibreOffice and reads a scanned PDF by OCR, at most ``OCR_PAGES`` pages in a request. The file
+is read in memory and dropped: it is never stored, so it can never be served back.
 
 What the draft keeps of the document is its ``provenance`` (name, SHA-256, fields read, and
 every person's name it gives): the writer sees their text as written, and the public record
@@ -25,9 +27,17 @@ from typing import Any
 from search_service.workflow.errors import BadUpload
 from search_service.workflow.records import FORM_FIELDS, SERVICE_FIELDS, draft_problems
 
-__all__ = ["Prefill", "read_upload", "sniff", "KINDS", "with_people_of"]
+__all__ = ["Prefill", "read_upload", "sniff", "KINDS", "ACCEPTED", "OCR_PAGES",
+           "with_people_of"]
 
-KINDS = {"docx": "Word document (.docx)", "pdf": "PDF"}
+KINDS = {"docx": "Word document (.docx)", "pdf": "PDF", "doc": "Word 97-2003 document (.doc)",
+         "odt": "OpenDocument text (.odt)", "rtf": "Rich Text Format document (.rtf)"}
+OCR_PAGES = 3  # a scan is read at a few seconds a page, while the writer waits
+_OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_ODT = b"mimetypeapplication/vnd.oasis.opendocument.text"
+
+
+ACCEPTED = ".docx, .doc, .odt, .rtf or PDF"
 
 
 @dataclass
@@ -45,6 +55,12 @@ def _size(count: int) -> str:
 def sniff(data: bytes) -> str | None:
     if data.startswith(b"%PDF-"):
         return "pdf"
+    if data.startswith(_OLE):
+        return "doc"  # or a password-protected .docx: the importer says which
+    if data.startswith(b"{\\rtf"):
+        return "rtf"
+    if data.startswith(b"PK\x03\x04") and data[30:30 + len(_ODT)] == _ODT:
+        return "odt"  # the OpenDocument rule: an uncompressed "mimetype" entry comes first
     if data.startswith(b"PK\x03\x04"):
         try:
             with zipfile.ZipFile(io.BytesIO(data)) as archive:
@@ -74,16 +90,16 @@ def _form_origins(origins: dict[str, Any]) -> dict[str, str]:
 
 
 def read_upload(data: bytes, filename: str, max_bytes: int) -> Prefill:
-    """The draft fields a ``.docx`` or ``.pdf`` fills in, or :class:`BadUpload` saying why not."""
+    """The draft fields a document fills in, or :class:`BadUpload` saying why not."""
     if not data:
-        raise BadUpload("The file is empty. Choose a .docx or .pdf case study.")
+        raise BadUpload(f"The file is empty. Choose a case study saved as {ACCEPTED}.")
     if len(data) > max_bytes:
         raise BadUpload(f"The file is {_size(len(data))}; the limit is {_size(max_bytes)}. "
                         "Save it without large images.")
     kind = sniff(data)
     if kind is None:
-        raise BadUpload("The file is not a Word (.docx) or PDF document. Save it as .docx or "
-                        "PDF and upload it again, or fill in the form by hand.")
+        raise BadUpload(f"The file is not a Word, OpenDocument, RTF or PDF document. Save it "
+                        f"as {ACCEPTED} and upload it again, or fill in the form by hand.")
     importer = _importer()
     if importer is None:
         raise BadUpload("Reading documents is not available on this service yet: fill in the "
@@ -92,7 +108,8 @@ def read_upload(data: bytes, filename: str, max_bytes: int) -> Prefill:
     if not safe_name.lower().endswith("." + kind):
         safe_name = f"{safe_name}.{kind}"  # the content decides, not the name
     try:
-        document = importer.read_document(data, safe_name)
+        document = importer.read_document(data, safe_name,
+                                          importer.Limits(ocr_pages=OCR_PAGES))
     except importer.ImportProblem as problem:
         raise BadUpload(f"The {KINDS[kind]} could not be read: {problem}") from None
     # Only what the form shows; consent is the writer's to answer, never read from a file.

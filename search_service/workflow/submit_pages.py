@@ -18,7 +18,13 @@ from search_service.workflow import checklist, submissions
 from search_service.workflow.auth import require_user
 from search_service.workflow.db import get_db
 from search_service.workflow.errors import BadUpload, Conflict, InvalidSubmission
-from search_service.workflow.importing import Prefill, read_upload, with_people_of
+from search_service.workflow.importing import (
+    ACCEPTED,
+    OCR_PAGES,
+    Prefill,
+    read_upload,
+    with_people_of,
+)
 from search_service.workflow.models import EDITABLE_STATES, Submission
 from search_service.workflow.preview import preview
 from search_service.workflow.records import FORM_FIELDS, choices, form_values, parse_form
@@ -42,7 +48,7 @@ def _form(submission: Submission | None, values: dict[str, Any], *, status: int 
     return render("workflow/form.html", status, submission=submission, values=values,
                   errors=errors or {}, message=message, fields=FORM_FIELDS, choices=choices,
                   origins=submission.origins if submission else {},
-                  organisations=_organisations(),
+                  organisations=_organisations(), ocr_pages=OCR_PAGES,
                   assistance=checklist.assist(get_generation(), record))
 
 
@@ -161,7 +167,7 @@ def assist() -> Response:
 def _upload() -> Prefill:
     uploaded = request.files.get("document")
     if uploaded is None or not uploaded.filename:
-        raise BadUpload("Choose a .docx or .pdf file to upload.")
+        raise BadUpload(f"Choose a file to upload: {ACCEPTED}.")
     try:
         data = uploaded.read(int(current_app.config["UPLOAD_MAX_BYTES"]) + 1)
     finally:
