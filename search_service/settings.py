@@ -250,8 +250,9 @@ SETTINGS += (
     Setting("SMTP_STARTTLS", False, "Upgrade the mail connection with STARTTLS."),
     Setting("MAIL_FROM", "impact-search@localhost.localdomain", "From address of sign-in "
             "emails.", EMAIL),
-    Setting("UPLOAD_MAX_BYTES", 10 * 1024 * 1024, "Largest .docx or .pdf a submitter may "
-            "upload to fill in the form (the file is read, never stored or served).", POSITIVE),
+    Setting("UPLOAD_MAX_BYTES", 10 * 1024 * 1024, "Largest document (.docx, .doc, .odt, .rtf "
+            "or PDF) a submitter may upload to fill in the form (the file is read, never "
+            "stored or served).", POSITIVE),
     Setting("RATELIMIT_SIGNIN", "10/minute;30/hour", "Sign-in budget per client address "
             "(asking for a link and using one).", RATE),
 )
