@@ -9,7 +9,8 @@ UTF-8, SQLite and the index cannot store. Values quoted in a problem are cut to 
 
 Consent is applied here, once, so that nothing downstream can leak: ``publishable`` keeps only
 records whose ``consent.external`` is true, and ``public_record`` removes the quoted person's
-name, and every name the record's document gave, unless ``consent.named`` is true. The index
+name, every name the record's document gave and every e-mail address, unless
+``consent.named`` is true. The index
 builders only ever see public records.
 """
 
@@ -29,7 +30,7 @@ import jsonschema
 
 from indexer.errors import EmptyCorpusError
 from indexer.paths import corpus_dir
-from indexer.sources.names import withhold
+from indexer.sources.names import withhold, withhold_emails
 from indexer.sources.wording import json_reason, schema_reason, unknown_fields
 
 __all__ = [
@@ -360,15 +361,14 @@ def public_record(record: Record) -> Record:
         return public
     names = [quote["name"]] if quote is not None and "name" in quote else []
     names += (record.get("provenance") or {}).get("people", [])
-    if names:
-        public = {k: v if k == "id" else _withheld(v, names) for k, v in public.items()}
-    return public
+    return {k: v if k == "id" else _withheld(v, names) for k, v in public.items()}
 
 
 def _withheld(value: Any, names: list[str]) -> Any:
-    """``value`` (text, or lists and objects of it) with every one of ``names`` withheld."""
+    """``value`` (text, or lists and objects of it) with every one of ``names``, and every
+    e-mail address (which names its owner too), withheld."""
     if isinstance(value, str):
-        return withhold(value, names)
+        return withhold_emails(withhold(value, names))
     if isinstance(value, list):
         return [_withheld(v, names) for v in value]
     if isinstance(value, dict):

@@ -122,3 +122,14 @@ def test_consent_withholds_unpublishable_records_and_unconsented_names() -> None
     assert public_record(anonymous)["quote"]["role"] == "Matron"
     assert public_record(named)["quote"]["name"] == "Ada Lovelace"
     assert "consent" not in public_record(named)
+
+
+def test_an_email_address_is_withheld_without_consent_to_name() -> None:
+    """An address names its owner as surely as their name does."""
+    text = "Ask jane.smith@westmere.nhs.uk (or library@westmere.nhs.uk) for the search."
+    anonymous = make_record(id="a", outcome=text,
+                            consent={"named": False, "internal": True, "external": True})
+    named = make_record(id="n", outcome=text)
+    assert public_record(anonymous)["outcome"] == (
+        "Ask [e-mail withheld] (or [e-mail withheld]) for the search.")
+    assert public_record(named)["outcome"] == text
