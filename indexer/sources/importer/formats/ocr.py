@@ -2,7 +2,8 @@
 
 Some services scan a signed, printed case study, or save a poster or vignette as an image. The
 words are read by Debian's Tesseract (``tesseract-ocr``, English); a PDF's pages are first
-drawn as greyscale images at 300 dots per inch by poppler's ``pdftoppm`` (``poppler-utils``).
+drawn as greyscale images, A4 at 300 dots per inch, by poppler's ``pdftoppm``
+(``poppler-utils``).
 Both run as separate processes with a time bound per page, on at most ``Limits.ocr_pages``
 pages (a case study is a few pages; a scanned report is not one), in a temporary folder removed
 afterwards. The text becomes blocks as a plain-text file's would, and the result carries a
@@ -33,7 +34,10 @@ from indexer.sources.importer.text import Extracted, clean_chars
 __all__ = ["ocr_pdf", "ocr_image", "OCR_WARNING", "IMAGE_PIXELS"]
 
 PAGE_SECONDS = 60.0
-DPI = 300
+# Pages are drawn with their longer side this many pixels: an A4 page at 300 dots per inch,
+# which is what Tesseract reads best. A fixed size, not a resolution, so a PDF that declares a
+# page 200 inches across (3.6 gigapixels at 300 dpi) cannot exhaust memory.
+PAGE_PIXELS = 3508
 IMAGE_PIXELS = 60_000_000  # an A4 page at 600 dpi is 35 MP; more is not a page
 OCR_WARNING = ("read by OCR (the file has no text, only pictures of pages): check every "
                "figure, name and quotation against the original")
@@ -147,8 +151,8 @@ def ocr_pdf(data: bytes, pages: int, most: int) -> Extracted:
         folder = Path(name)
         source = folder / "document.pdf"
         source.write_bytes(data)
-        _run([pdftoppm, "-r", str(DPI), "-gray", "-png", "-f", "1", "-l", str(wanted),
-              str(source), str(folder / "page")], PAGE_SECONDS * wanted)
+        _run([pdftoppm, "-scale-to", str(PAGE_PIXELS), "-gray", "-png", "-f", "1",
+              "-l", str(wanted), str(source), str(folder / "page")], PAGE_SECONDS * wanted)
         images = sorted(folder.glob("page*.png"))
         if not images:
             raise CorruptFile(f"the PDF's pages could not be drawn to be read; {CONVERT_HINT}")

@@ -201,3 +201,24 @@ def test_an_image_bigger_than_any_page_is_refused_from_its_header() -> None:
             + chunk(b"IDAT", zlib.compress(b"\0" * 1000)) + chunk(b"IEND", b""))
     problem = _problem(bomb, "page.png")
     assert isinstance(problem, CorruptFile) and "more than a scanned page" in str(problem)
+
+
+def test_a_scan_declaring_a_huge_page_is_drawn_at_page_size(
+        first_page: bytes, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A page 200 inches across would be 3.6 gigapixels at 300 dots per inch."""
+    _tool("tesseract")
+    drawn: list[tuple[int, int]] = []
+    read = ocr._read_pages
+
+    def measured(images: list[Path], folder: Path) -> Any:
+        for image in images:
+            with Image.open(image) as page:
+                drawn.append(page.size)
+        return read(images, folder)
+
+    monkeypatch.setattr(ocr, "_read_pages", measured)
+    out = io.BytesIO()
+    Image.open(io.BytesIO(first_page)).save(out, "PDF", resolution=8)  # 207 x 292 inches
+    document = read_document(out.getvalue(), "poster.pdf")
+    assert max(drawn[0]) == ocr.PAGE_PIXELS
+    assert "Westmere Hospitals NHS Foundation Trust" in document.record["challenge"]
