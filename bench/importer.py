@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import os
 import random
 import resource
 import shutil
@@ -96,7 +97,8 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     result = {
         "benchmark": "import", "documents": args.count,
         "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-        "git_commit": git_commit(), "machine": load, "workers": args.workers,
+        "git_commit": git_commit(), "machine": load, "nice": os.nice(0),
+        "workers": args.workers,
         "wall_s": round(wall, 2), "documents_per_s": round(args.count / wall, 1),
         "worker_cpu_s": round(usage.ru_utime + usage.ru_stime - usage0.ru_utime
                               - usage0.ru_stime, 2),

@@ -144,6 +144,7 @@ def build_generation(
     started: float | None = None,
     wait: bool = True,
     on_wait: Callable[[str], None] | None = None,
+    allow_empty: bool = False,
 ) -> BuildReport:
     """Publish a new generation of valid ``records`` under ``root``.
 
@@ -151,11 +152,12 @@ def build_generation(
     without ``consent.external`` are withheld and unconsented names removed. ``source`` says
     where the records came from (the manifest keeps it: the workflow's database revision).
     Builds into one ``root`` take turns (:func:`~indexer.generations.build_lock`: ``wait``,
-    ``on_wait``).
+    ``on_wait``). No publishable record is an error (a wrong folder) unless ``allow_empty``:
+    the workflow's published set is empty once its last case study is withdrawn.
     """
     started = time.perf_counter() if started is None else started
     valid = publishable(records)
-    if not valid:
+    if not valid and not allow_empty:
         raise EmptyCorpusError("no case study may be published (none has consent.external); "
                                "nothing was built")
     public = sorted((public_record(r) for r in valid), key=lambda r: r["id"])

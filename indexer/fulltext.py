@@ -148,7 +148,9 @@ def open_fulltext(directory: Path) -> FullText:
     searcher = ix.searcher()
     reader = searcher.reader()
     size = reader.doc_count_all()
-    docnum_to_ord = np.fromiter(reader.column_reader("ord"), dtype=np.int64, count=size)
+    # An index of no documents (every case study withdrawn) has no segment, so no column.
+    docnum_to_ord = (np.fromiter(reader.column_reader("ord"), dtype=np.int64, count=size)
+                     if size else np.empty(0, dtype=np.int64))
     ord_to_docnum = np.empty(size, dtype=np.int64)
     ord_to_docnum[docnum_to_ord] = np.arange(size, dtype=np.int64)
     return FullText(ix, searcher, docnum_to_ord, ord_to_docnum)

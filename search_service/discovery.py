@@ -3,9 +3,9 @@
 robots.txt keeps crawlers off every query-string URL (so they cannot walk the facet
 combinations), and the home page links to ten case studies, so without a sitemap a search
 engine would see almost none. The sitemap lists the home and about pages and every published
-case page, with absolute URLs as the protocol requires (``https`` behind a proxy when
-``TRUSTED_PROXIES`` is set). A sitemap holds at most 50,000 URLs: a larger collection gets a
-sitemap index of numbered sitemaps. robots.txt names the sitemap
+case page, with absolute URLs as the protocol requires (``PUBLIC_URL``'s, never the request's
+Host: :mod:`search_service.addresses`). A sitemap holds at most 50,000 URLs: a larger
+collection gets a sitemap index of numbered sitemaps. robots.txt names the sitemap
 (:mod:`search_service.production.headers`).
 """
 
@@ -16,6 +16,7 @@ from xml.sax.saxutils import escape
 
 from flask import Blueprint, Flask, Response, abort, url_for
 
+from search_service.addresses import public_url
 from search_service.current import get_generation
 from search_service.engine.browse import published_ids
 
@@ -29,10 +30,10 @@ bp = Blueprint("discovery", __name__)
 
 
 def _urls() -> list[str]:
-    pages = [url_for("pages.search_page", _external=True),
-             url_for("pages.about_page", _external=True)]
+    base = public_url()  # never the request's Host: crawlers keep what a sitemap says
+    pages = [base + url_for("pages.search_page"), base + url_for("pages.about_page")]
     # One url_for, then string work: tens of thousands of url_for calls would take a second.
-    case_url = url_for("pages.case_page", case_id=PLACEHOLDER, _external=True)
+    case_url = base + url_for("pages.case_page", case_id=PLACEHOLDER)
     return pages + [case_url.replace(PLACEHOLDER, quote(case_id, safe=""))
                     for case_id in published_ids(get_generation())]
 
@@ -53,7 +54,7 @@ def sitemap() -> Response:
         return _xml("urlset", "url", urls)
     parts = range(1, (len(urls) - 1) // URLS_PER_SITEMAP + 2)
     return _xml("sitemapindex", "sitemap",
-                [url_for("discovery.sitemap_part", number=n, _external=True) for n in parts])
+                [public_url() + url_for("discovery.sitemap_part", number=n) for n in parts])
 
 
 @bp.get("/sitemap-<int:number>.xml")

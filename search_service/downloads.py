@@ -12,10 +12,12 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 from dataclasses import replace
+from urllib.parse import urlsplit
 from xml.etree import ElementTree as ET
 
 from flask import Blueprint, Flask, Response, current_app, request
 
+from search_service.addresses import public_url
 from search_service.current import get_generation
 from search_service.engine.exports import (
     FeedInfo,
@@ -48,7 +50,9 @@ def _params() -> SearchParams:
 
 
 def _base_url() -> str:
-    return request.host_url.rstrip("/")
+    # Never the request's Host: a feed fetched with a forged one would be cached by readers
+    # and proxies with every link pointing elsewhere (see search_service.addresses).
+    return public_url()
 
 
 def _encoded(lines: Iterator[str]) -> Iterator[bytes]:
@@ -65,7 +69,7 @@ def export(kind: str) -> Response:
     # The selection (and any bad parameter's 400) happens now; the records stream after.
     selection = select(generation, _params())
     items = export_records(generation, selection, _base_url())
-    service = str(request.host)
+    service = urlsplit(_base_url()).netloc
     if kind == "csv":
         lines = csv_lines(items)
     elif kind == "ris":

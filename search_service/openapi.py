@@ -130,6 +130,9 @@ _SCHEMAS: dict[str, Any] = {
              "description": "The public record: a quoted person's name only with consent.",
              "properties": {"id": {"type": "string"}, "title": {"type": "string"},
                             "summary": {"type": "string"}, "url": {"type": "string"},
+                            "document": {"type": "string", "description": (
+                                "The file an imported case study was read from; only "
+                                "with consent to name people (a file name may name one).")},
                             "quote": {"type": "object", "properties": {
                                 "text": {"type": "string"}, "name": {"type": "string"},
                                 "role": {"type": "string"},

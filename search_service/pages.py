@@ -28,6 +28,7 @@ from jinja2 import ChainableUndefined, ChoiceLoader, PackageLoader
 
 from indexer.errors import IndexProblem
 from search_service import page_models
+from search_service.addresses import public_url
 from search_service.cards import views as cards
 from search_service.current import get_generation
 from search_service.engine import browse, similar
@@ -107,7 +108,7 @@ def case_page(case_id: str) -> Response:
     case = browse.lookup(generation, case_id).to_json()
     case["cards"] = cards.share(case)
     related = similar.similar_to_case(generation, case_id, k=5)
-    url = url_for("pages.case_page", case_id=case_id, _external=True)
+    url = public_url() + url_for("pages.case_page", case_id=case_id)
     return _page("pages/case.html", f"/api/v1/cases/{case_id}", case=case, related=related,
                  headline=page_models.headline(case), canonical=url,
                  citation=page_models.citation_meta(case, url))

@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 
 __all__ = ["Setting", "Kind", "SETTINGS", "ENV_PREFIX", "SettingsError", "defaults",
            "check_settings", "load_config", "BOOL", "WHOLE", "POSITIVE", "TEXT", "OPTIONAL_TEXT",
-           "RATE", "EMAIL", "SECONDS", "DURATION", "SAMPLE_NOTICE", "TIMEOUT"]
+           "RATE", "EMAIL", "PUBLIC_URL", "SECONDS", "DURATION", "SAMPLE_NOTICE", "TIMEOUT"]
 
 ENV_PREFIX = "IMPACT_SEARCH_"
 
@@ -104,6 +104,15 @@ def _email(value: Any) -> str:
     return text
 
 
+def _public_url(value: Any) -> str:
+    text = _text(value).strip().rstrip("/")
+    # An origin and an optional path: links are built by appending to it, so a query, a
+    # fragment or another scheme would make every one of them wrong.
+    if text and not re.fullmatch(r"https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?(/[\w.~%-]+)*", text):
+        raise ValueError
+    return text
+
+
 def _duration(value: Any) -> float:
     if isinstance(value, bool):
         raise ValueError
@@ -121,6 +130,8 @@ TEXT = Kind("text", _text)
 OPTIONAL_TEXT = Kind("text, or empty for the default", _optional_text)
 RATE = Kind("limits such as 120/minute;2000/hour (per second, minute, hour or day)", _rate)
 EMAIL = Kind("an email address, or empty for none", _email)
+PUBLIC_URL = Kind("an http:// or https:// address, such as https://impact.example.nhs.uk or "
+                  "https://example.nhs.uk/impact, or empty", _public_url)
 TIMEOUT = Kind("seconds, more than 0 and at most 60 (fractions allowed, e.g. 0.2)", _timeout)
 DURATION = Kind("a number of seconds, 0 or more (0.5 is half a second)", _duration)
 
@@ -173,9 +184,12 @@ SETTINGS += (
 # Cards (issue 15).
 SETTINGS += (
     Setting("PUBLIC_URL", "", "The service's public address (e.g. https://impact-search.example"
-            ".nhs.uk), printed on impact cards and encoded in their QR codes, and used in the "
-            "widget's embed code. Empty: the address each request came to (the widget's code "
-            "shows a placeholder under `serve --prod`, where Host is the client's to choose)."),
+            ".nhs.uk), for every absolute link: feeds, OpenSearch, the sitemap and robots.txt, "
+            "canonical links, exports, impact cards and their QR codes, the widget's embed code "
+            "and sign-in emails. Empty: the address each request came to under the development "
+            "server; under `serve --prod`, where Host is the client's to choose, a placeholder "
+            "(https://YOUR-SERVICE-ADDRESS), a start-up warning, and no sign-in emails.",
+            PUBLIC_URL),
     Setting("SECRET_KEY", None, "Key that signs the workflow's sign-in cookie and the "
             "endorsement form's anti-forgery token. Empty: a random key is made once in the "
             "instance folder (endorsement-form.key), shared by every worker of the "
@@ -248,8 +262,9 @@ SETTINGS += (
     Setting("SMTP_STARTTLS", False, "Upgrade the mail connection with STARTTLS."),
     Setting("MAIL_FROM", "impact-search@localhost.localdomain", "From address of sign-in "
             "emails.", EMAIL),
-    Setting("UPLOAD_MAX_BYTES", 10 * 1024 * 1024, "Largest .docx or .pdf a submitter may "
-            "upload to fill in the form (the file is read, never stored or served).", POSITIVE),
+    Setting("UPLOAD_MAX_BYTES", 10 * 1024 * 1024, "Largest document (.docx, .doc, .odt, .rtf "
+            "or PDF) a submitter may upload to fill in the form (the file is read, never "
+            "stored or served).", POSITIVE),
     Setting("RATELIMIT_SIGNIN", "10/minute;30/hour", "Sign-in budget per client address "
             "(asking for a link and using one).", RATE),
 )

@@ -27,14 +27,14 @@ from flask import (
 
 from indexer.facets import FACETS
 from indexer.paths import web_dir
+from search_service.addresses import PLACEHOLDER, public_url
 from search_service.current import get_generation
 from search_service.engine import search
 from search_service.engine.errors import ParameterError
 from search_service.engine.params import BOOST_PREFIX, SearchParams
 from search_service.errors import error_status
 
-__all__ = ["bp", "init_app", "ASSETS", "embed_args", "element_attributes", "host_policy",
-           "public_url", "PUBLIC_URL_PLACEHOLDER"]
+__all__ = ["bp", "init_app", "ASSETS", "embed_args", "element_attributes", "host_policy"]
 
 bp = Blueprint("widget", __name__, template_folder="templates")
 
@@ -49,25 +49,6 @@ ASSETS = {
 ASSET_MAX_AGE = 3600  # an hour: fixes reach every host page within one without a URL change
 EMBED_PER_PAGE = (5, 20)  # default, most
 FACET_NAMES = tuple(f.name for f in FACETS)
-PUBLIC_URL_PLACEHOLDER = "https://YOUR-SERVICE-ADDRESS"
-
-
-def public_url() -> str:
-    """The service's address for embed code that other sites copy.
-
-    The ``PUBLIC_URL`` setting; without it the request's Host only under the development
-    server. In production a Host header is whatever the client sent (or nginx passed on), so
-    code built from it could point other sites at an attacker's address: a placeholder then
-    shows that the setting is missing.
-    """
-    configured = str(current_app.config["PUBLIC_URL"] or "").rstrip("/")
-    if configured:
-        return configured
-    if current_app.config.get("PRODUCTION"):
-        return PUBLIC_URL_PLACEHOLDER
-    return request.host_url.rstrip("/")
-
-
 @bp.get("/widget/v1/<name>")
 def asset(name: str) -> Response:
     if name not in ASSETS:
@@ -202,7 +183,7 @@ def widget_page() -> Response:
                            per_page_bounds=EMBED_PER_PAGE,
                            choices=choices, policy=host_policy(service), attrs=attrs,
                            embed_query=urlencode(embed_query),
-                           public_url_missing=service == PUBLIC_URL_PLACEHOLDER)
+                           public_url_missing=service == PLACEHOLDER)
     policy = ("default-src 'self'; script-src 'self'; style-src 'self'; connect-src 'self'; "
               "img-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; "
               "frame-ancestors 'none'")

@@ -14,7 +14,7 @@ from indexer.facets import FACETS
 from indexer.sources.corpus import load_vocabularies, organisation_key
 
 __all__ = ["BASE_RECORD", "make_record", "write_corpus", "vocabulary_keys", "word_case_study",
-           "national_value_lists", "TINY_DOCS", "tiny_records"]
+           "WORD_SECTIONS", "national_value_lists", "TINY_DOCS", "tiny_records"]
 
 BASE_RECORD: dict[str, Any] = {
     "id": "placeholder",
@@ -102,22 +102,27 @@ def tiny_records() -> list[dict[str, Any]]:
             for i, (t, s, topics) in TINY_DOCS.items()]
 
 
-def word_case_study(title: str = "Quillwort ward rounds cut delirium") -> bytes:
-    """A case study written from the template in Word (python-docx), as a librarian uploads."""
+WORD_SECTIONS: tuple[tuple[str, str], ...] = (
+    ("The challenge", "Delirium on the older people's wards was often missed at night and "
+     "the ward team asked the library for evidence on screening."),
+    ("What the library did", "The clinical librarian joined the ward rounds, searched "
+     "MEDLINE and CINAHL for delirium screening studies and wrote a two-page summary."),
+    ("The outcome", "The wards adopted the 4AT screening tool on admission and trained "
+     "every nurse; missed delirium fell by half within three months."),
+)
+
+
+def word_case_study(title: str = "Quillwort ward rounds cut delirium",
+                    sections: tuple[tuple[str, str], ...] = WORD_SECTIONS) -> bytes:
+    """A case study written from the template in Word (python-docx), as a librarian uploads:
+    a heading and a paragraph per section."""
     import io
 
     import docx
 
     document = docx.Document()
     document.add_heading(title, level=1)
-    for heading, text in [
-        ("The challenge", "Delirium on the older people's wards was often missed at night and "
-         "the ward team asked the library for evidence on screening."),
-        ("What the library did", "The clinical librarian joined the ward rounds, searched "
-         "MEDLINE and CINAHL for delirium screening studies and wrote a two-page summary."),
-        ("The outcome", "The wards adopted the 4AT screening tool on admission and trained "
-         "every nurse; missed delirium fell by half within three months."),
-    ]:
+    for heading, text in sections:
         document.add_heading(heading, level=2)
         document.add_paragraph(text)
     out = io.BytesIO()

@@ -9,7 +9,9 @@ UTF-8, SQLite and the index cannot store. Values quoted in a problem are cut to 
 
 Consent is applied here, once, so that nothing downstream can leak: ``publishable`` keeps only
 records whose ``consent.external`` is true, and ``public_record`` removes the quoted person's
-name unless ``consent.named`` is true. The index builders only ever see public records.
+name, every name the record's document gave and every e-mail address, unless
+``consent.named`` is true. The index
+builders only ever see public records.
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ import jsonschema
 
 from indexer.errors import EmptyCorpusError
 from indexer.paths import corpus_dir
-from indexer.sources.names import withhold
+from indexer.sources.names import withhold, withhold_emails
 from indexer.sources.wording import json_reason, schema_reason, unknown_fields
 
 __all__ = [
@@ -345,22 +347,39 @@ def publishable(records: Iterable[Record]) -> list[Record]:
 def public_record(record: Record) -> Record:
     """The record as the public may see it: no consent flags, no name without consent.
 
-    Without consent the quoted person's name is also withheld from every text field, where an
-    imported document's prose can repeat it. An import's provenance stays in the corpus.
+    Without ``consent.named`` no one the record names is shown: the quoted person's name
+    leaves ``quote.name`` and every text (an imported document's prose can repeat it), and so
+    does every name its document gave (``provenance.people``: the librarians, the team), which
+    a draft started from an upload keeps in its writer's own text. An import's provenance
+    stays in the corpus; with ``consent.named`` its document's file name is public as
+    ``document`` (a file name is free text that often carries a person's name).
     """
     public = {k: v for k, v in record.items() if k not in ("consent", "provenance")}
     quote = record.get("quote")
     if quote is not None:
         public["quote"] = {k: v for k, v in quote.items() if k != "name"}
-        if record["consent"]["named"] is True and "name" in quote:
+    if record["consent"]["named"] is True:
+        if quote is not None and "name" in quote:
             public["quote"]["name"] = quote["name"]
-        elif "name" in quote:
-            for key, value in public.items():
-                if isinstance(value, str) and key != "id":
-                    public[key] = withhold(value, [quote["name"]])
-            public["quote"] = {k: withhold(v, [quote["name"]])
-                               for k, v in public["quote"].items()}
-    return public
+        source = (record.get("provenance") or {}).get("source") or {}
+        if source.get("file"):
+            public["document"] = source["file"]
+        return public
+    names = [quote["name"]] if quote is not None and "name" in quote else []
+    names += (record.get("provenance") or {}).get("people", [])
+    return {k: v if k == "id" else _withheld(v, names) for k, v in public.items()}
+
+
+def _withheld(value: Any, names: list[str]) -> Any:
+    """``value`` (text, or lists and objects of it) with every one of ``names``, and every
+    e-mail address (which names its owner too), withheld."""
+    if isinstance(value, str):
+        return withhold_emails(withhold(value, names))
+    if isinstance(value, list):
+        return [_withheld(v, names) for v in value]
+    if isinstance(value, dict):
+        return {k: _withheld(v, names) for k, v in value.items()}
+    return value
 
 
 def corpus_hash(files: Iterable[Path]) -> str:

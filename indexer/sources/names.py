@@ -3,7 +3,8 @@ not appear anywhere public, and a document names them in its prose too, not only
 
 A name is withheld in the forms prose uses: as written ("Dr Jane Smith"), without its title
 ("Jane Smith"), and as title and surname ("Dr Smith"). A surname alone is left, because it is
-too often also a word ("Hope", "Bell").
+too often also a word ("Hope", "Bell"). An e-mail address names its owner too, so it is
+withheld with the names (:func:`withhold_emails`).
 """
 
 from __future__ import annotations
@@ -11,9 +12,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-__all__ = ["WITHHELD", "name_variants", "withhold"]
+__all__ = ["WITHHELD", "EMAIL_WITHHELD", "name_variants", "withhold", "withhold_emails"]
 
 WITHHELD = "[name withheld]"
+EMAIL_WITHHELD = "[e-mail withheld]"
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _TITLE = r"(?:Dr|Doctor|Mr|Mrs|Ms|Miss|Mx|Prof|Professor|Sir|Dame|Rev|Revd|Cllr|Lady|Lord)\.?"
 
 
@@ -45,3 +48,8 @@ def withhold(text: str, names: Iterable[str]) -> str:
         return text
     pattern = re.compile(r"(?<![\w])(?:" + "|".join(patterns) + r")(?![\w])")
     return pattern.sub(WITHHELD, text)
+
+
+def withhold_emails(text: str) -> str:
+    """``text`` with every e-mail address replaced by ``[e-mail withheld]``."""
+    return _EMAIL.sub(EMAIL_WITHHELD, text)

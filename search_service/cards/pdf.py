@@ -1,8 +1,9 @@
 """Paint a :class:`~search_service.cards.design.CardLayout` as a one-page PDF with fpdf2.
 
 Text stays text (selectable, searchable, read aloud), set in the bundled typeface, which fpdf2
-embeds as a subset. The document carries a title and language but no timestamps and no file
-identifier, so the same layout gives the same bytes every time.
+embeds as a subset (the faces are read once per process:
+:mod:`~search_service.cards.pdffaces`). The document carries a title and language but no
+timestamps and no file identifier, so the same layout gives the same bytes every time.
 """
 
 from __future__ import annotations
@@ -15,7 +16,8 @@ from fpdf.output import OutputProducer, PDFInfo
 
 from search_service.cards.design import CardLayout, QrCode
 from search_service.cards.palette import rgb
-from search_service.cards.typeface import Face, font_path
+from search_service.cards.pdffaces import add_faces
+from search_service.cards.typeface import visual
 
 __all__ = ["paint_pdf", "close_fonts"]
 
@@ -65,8 +67,7 @@ def paint_pdf(layout: CardLayout) -> bytes:
     pdf.set_margin(0)
     pdf.set_title(layout.title)
     pdf.set_lang("en-GB")
-    for face in Face:
-        pdf.add_font(FAMILY, face.pdf_style, str(font_path(face)))
+    add_faces(pdf, FAMILY)
     pdf.add_page()
     _fill(pdf, layout.background)
     pdf.rect(0, 0, card.width, card.height, style="F")
@@ -82,7 +83,7 @@ def paint_pdf(layout: CardLayout) -> bytes:
         pdf.set_text_color(*rgb(block.style.colour))
         for line in block.lines:
             pdf.set_font(FAMILY, block.style.face.pdf_style, line.size)
-            pdf.text(line.x, line.baseline, line.text)
+            pdf.text(line.x, line.baseline, visual(line.text))
     try:
         return bytes(pdf.output(output_producer_class=_Undated))
     finally:

@@ -12,7 +12,7 @@ from PIL import Image, ImageDraw
 
 from search_service.cards.design import CardLayout, QrCode
 from search_service.cards.palette import rgb
-from search_service.cards.typeface import pillow_font
+from search_service.cards.typeface import pillow_font, visual
 
 __all__ = ["paint_png"]
 
@@ -50,7 +50,7 @@ def paint_png(layout: CardLayout) -> bytes:
         font_colour = rgb(block.style.colour)
         for line in block.lines:
             font = pillow_font(block.style.face, int(line.size))
-            draw.text((line.x, line.baseline), line.text, font=font, fill=font_colour,
+            draw.text((line.x, line.baseline), visual(line.text), font=font, fill=font_colour,
                       anchor="ls")
     out = io.BytesIO()
     # Level 3: a third faster than the default 6 for about 7% more bytes on a card.

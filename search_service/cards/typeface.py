@@ -15,6 +15,7 @@ is the width the painter will draw (kerning pairs in this font only ever narrow 
 
 from __future__ import annotations
 
+import re
 import threading
 import unicodedata
 from collections.abc import Callable
@@ -22,11 +23,12 @@ from enum import Enum
 from functools import lru_cache
 from pathlib import Path
 
+from bidi import get_display
 from fontTools.ttLib import TTFont
 from PIL import ImageFont
 
 __all__ = ["Face", "FONT_DIR", "font_path", "coverage", "clean", "undrawable", "pillow_font",
-           "raster_width", "pdf_width", "ASCENT", "DESCENT", "Measure"]
+           "raster_width", "pdf_width", "ASCENT", "DESCENT", "Measure", "visual"]
 
 FONT_DIR = Path(__file__).resolve().parent / "fonts"
 
@@ -108,6 +110,21 @@ def clean(text: str | None, drop_undrawable: bool = True) -> str:
         return visible
     drawable = coverage()
     return " ".join("".join(c for c in visible if ord(c) in drawable).split())
+
+
+# Right-to-left scripts the typeface has (Hebrew), and those it has not, which never get here.
+_RIGHT_TO_LEFT = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufeff]")
+
+
+def visual(line: str) -> str:
+    """A laid-out line in the order its characters are drawn, left to right.
+
+    Text is stored, measured and wrapped in reading order; neither painter reorders it (Pillow's
+    basic layout and fpdf2 without text shaping draw characters as they come), so a Hebrew name
+    would come out backwards. The Unicode bidirectional algorithm (python-bidi) gives the order
+    to draw. Widths add up per character, so the line's measured width does not change.
+    """
+    return str(get_display(line)) if _RIGHT_TO_LEFT.search(line) else line
 
 
 # --- Measuring -------------------------------------------------------------------------------

@@ -20,6 +20,7 @@ from urllib.parse import quote
 
 from flask import Blueprint, Flask, Response, current_app, make_response, render_template, request
 
+from search_service.addresses import public_url
 from search_service.cards import csrf
 from search_service.cards.cache import CardCache
 from search_service.cards.design import HASHTAG, CardFormat
@@ -55,8 +56,7 @@ _DOWNLOAD_NAMES = {CardFormat.LANDSCAPE: "Social media card",
 
 def public_address(case_id: str) -> str:
     """The case study's absolute address, as printed and encoded on its card."""
-    base = str(current_app.config.get("PUBLIC_URL") or request.host_url)
-    return f"{base.rstrip('/')}/cases/{quote(case_id)}"
+    return f"{public_url()}/cases/{quote(case_id)}"
 
 
 def share(case: dict[str, Any]) -> dict[str, Any]:

@@ -88,9 +88,9 @@ def _number(value: Any) -> str:
 
 
 def _document(record: dict[str, Any]) -> str:
-    """The listing's "Document": the file an imported record was read from, if it says."""
-    source = record.get("source")
-    return str(source.get("file", "")) if isinstance(source, dict) else ""
+    """The listing's "Document": the file an imported record was read from. The public record
+    has it only with consent to name people, since a file name often carries a name."""
+    return str(record.get("document", ""))
 
 
 def csv_row(item: ExportRecord) -> list[str]:

@@ -17,6 +17,9 @@ After the view (in the order they run):
   4. ``ratelimit.add_headers``: ``RateLimit-*`` and ``Retry-After``.
   5. ``metrics.observe`` then ``access_log.log_request``: last, so they see the final status.
 
+Under ``serve --prod`` only, ``heap.init_app`` adds one more after-request hook (it runs first,
+and only schedules work for after the response is sent: see :mod:`.heap`).
+
 Proxy handling (``TRUSTED_PROXIES``) wraps the WSGI app before any of them. See the README,
 "Running in production".
 """
@@ -34,6 +37,7 @@ from search_service.production import (
     bodies,
     cors,
     headers,
+    heap,
     metrics,
     ratelimit,
     security,
@@ -70,3 +74,4 @@ def init_app(app: Flask) -> None:
         app.before_request(before)
     for after in reversed(AFTER_REQUEST):  # Flask runs after_request hooks last-in, first-out
         app.after_request(after)
+    heap.init_app(app)

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from flask import Flask, Response, current_app, request
 
+from search_service.addresses import public_url
+
 __all__ = ["init_app", "add_headers", "ROBOTS_TXT", "robots_txt"]
 
 ROBOTS_TXT = """\
@@ -36,7 +38,7 @@ def add_headers(response: Response) -> Response:
 def robots_txt() -> Response:
     # Crawlers find every case page through the sitemap (search_service.discovery), since the
     # query-string URLs that link to most of them are closed to them.
-    sitemap = f"Sitemap: {request.url_root}sitemap.xml\n"
+    sitemap = f"Sitemap: {public_url()}/sitemap.xml\n"
     return Response(ROBOTS_TXT + sitemap, mimetype="text/plain")
 
 

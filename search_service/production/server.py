@@ -103,6 +103,12 @@ def startup_warnings(config: Mapping[str, Any], host: str, workers: int) -> list
             f"RATELIMIT_STORAGE_URI is memory://: each of the {workers} workers counts on its "
             f"own, so a client gets up to {workers} times every limit. Leave it empty (the "
             "workers then share a file) or use redis://.")
+    if not config.get("PUBLIC_URL"):
+        found.append(
+            "PUBLIC_URL is not set: feeds, the sitemap, canonical links, cards, exports and the "
+            "widget's code show https://YOUR-SERVICE-ADDRESS (a client's Host header is never "
+            "used for them), and sign-in emails are not sent. Set "
+            "IMPACT_SEARCH_PUBLIC_URL=https://your-service.example.nhs.uk.")
     return found
 
 

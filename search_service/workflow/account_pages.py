@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from flask import Flask, Response, current_app, redirect, request, url_for
 
+from search_service.addresses import public_url, public_url_known
 from search_service.workflow import accounts, auth
 from search_service.workflow.db import get_db
 from search_service.workflow.errors import SignInRefused
@@ -36,6 +37,12 @@ def sign_in() -> Response:
 @bp.post("/sign-in")
 def request_link() -> Response:
     email = request.form.get("email", "")
+    if not public_url_known():
+        # The link's host would be the client's Host header: a forged one would send the
+        # one-time link to another site.
+        return _sign_in_form("Sign-in emails cannot be sent yet: this service's public address "
+                             "is not set. Ask whoever runs it to set IMPACT_SEARCH_PUBLIC_URL.",
+                             email, 503)
     session = get_db()
     try:
         user, token = accounts.request_link(session, email, _domains(),
@@ -43,8 +50,8 @@ def request_link() -> Response:
     except SignInRefused as refused:
         return _sign_in_form(str(refused), email, 400)
     session.commit()
-    link = url_for("account.confirm", token=token, _external=True,
-                   next=safe_next(request.form.get("next"), "") or None)
+    link = public_url() + url_for("account.confirm", token=token,
+                                  next=safe_next(request.form.get("next"), "") or None)
     try:
         send_sign_in_link(current_app.config, user.email, link,
                           str(current_app.config["SERVICE_NAME"]))

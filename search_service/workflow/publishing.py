@@ -144,7 +144,9 @@ class Publisher:
                 return True  # the usual case: nothing written, no lock taken
             records = published_records(session)
         try:
-            report = build_generation(records, self.root, wait=False,
+            # Withdrawing the last published case study leaves nothing to publish: an empty
+            # generation, or the withdrawn case study would stay in search.
+            report = build_generation(records, self.root, wait=False, allow_empty=True,
                                       source={"database_revision": revision})
         except BuildLockedError:
             return False

@@ -25,7 +25,9 @@ __all__ = ["FormField", "FORM_FIELDS", "SERVICE_FIELDS", "parse_form", "form_val
            "slugify", "choices", "draft_text", "region_facet", "today"]
 
 Record = dict[str, Any]
-SERVICE_FIELDS = ("id", "submitted_date")  # set by the service, never by the writer
+# Set by the service, never by the writer. ``provenance`` is kept for a draft started from a
+# document: the names the document gave stay withheld from the public record without consent.
+SERVICE_FIELDS = ("id", "submitted_date", "provenance")
 
 
 @dataclass(frozen=True)
@@ -173,7 +175,12 @@ def form_values(record: Mapping[str, Any]) -> dict[str, Any]:
 
 def _problems(record: Record, partial: bool) -> list[FieldProblem]:
     found = validate_record(record, "submission", partial=partial)
-    return [(p.field.replace(".", "__"), p.reason) for p in found]
+    if "provenance" in record:
+        # The schema asks less of the importer's output (a record with provenance); a
+        # submission started from a document is still checked as one written by hand.
+        found += validate_record({k: v for k, v in record.items() if k != "provenance"},
+                                 "submission", partial=partial)
+    return list(dict.fromkeys((p.field.replace(".", "__"), p.reason) for p in found))
 
 
 def _raise(problems: list[FieldProblem], what: str) -> None:

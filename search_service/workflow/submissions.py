@@ -92,9 +92,13 @@ def _set_record(submission: Submission, record: Record) -> None:
 
 
 def create(session: Session, owner: User, record: Record,
-           origins: dict[str, str] | None = None) -> Submission:
+           origins: dict[str, str] | None = None,
+           provenance: dict[str, Any] | None = None) -> Submission:
+    """A new draft; ``origins`` and ``provenance`` when it was started from a document."""
     refuse_service_fields(record)
     check_draft(record)
+    if provenance:
+        record = {**record, "provenance": provenance}
     submission = Submission(owner_id=owner.id, state=State.DRAFT.value, origins=origins or {})
     _set_record(submission, record)
     session.add(submission)
@@ -106,8 +110,10 @@ def create(session: Session, owner: User, record: Record,
 
 def update(session: Session, submission: Submission, user: User, changes: Record, *,
            expected_version: int | None, replace: bool = False,
-           origins: dict[str, str] | None = None) -> Submission:
-    """Change a draft: ``replace`` the whole record (the form) or ``merge`` a patch (the API)."""
+           origins: dict[str, str] | None = None,
+           provenance: dict[str, Any] | None = None) -> Submission:
+    """Change a draft: ``replace`` the whole record (the form) or ``merge`` a patch (the API);
+    ``provenance`` when a document filled it in."""
     check_owner(submission, user)
     check_version(submission, expected_version)
     if submission.state_enum not in EDITABLE_STATES:
@@ -117,6 +123,8 @@ def update(session: Session, submission: Submission, user: User, changes: Record
     refuse_service_fields(changes)
     base = {k: v for k, v in submission.record.items() if k in SERVICE_FIELDS}
     record = {**base, **changes} if replace else merge(submission.record, changes)
+    if provenance:
+        record["provenance"] = provenance
     check_draft(record)
     if record != submission.record or origins is not None:
         _set_record(submission, record)

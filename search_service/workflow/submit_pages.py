@@ -18,7 +18,13 @@ from search_service.workflow import checklist, submissions
 from search_service.workflow.auth import require_user
 from search_service.workflow.db import get_db
 from search_service.workflow.errors import BadUpload, Conflict, InvalidSubmission
-from search_service.workflow.importing import read_upload
+from search_service.workflow.importing import (
+    ACCEPTED,
+    OCR_PAGES,
+    Prefill,
+    read_upload,
+    with_people_of,
+)
 from search_service.workflow.models import EDITABLE_STATES, Submission
 from search_service.workflow.preview import preview
 from search_service.workflow.records import FORM_FIELDS, choices, form_values, parse_form
@@ -42,7 +48,7 @@ def _form(submission: Submission | None, values: dict[str, Any], *, status: int 
     return render("workflow/form.html", status, submission=submission, values=values,
                   errors=errors or {}, message=message, fields=FORM_FIELDS, choices=choices,
                   origins=submission.origins if submission else {},
-                  organisations=_organisations(),
+                  organisations=_organisations(), ocr_pages=OCR_PAGES,
                   assistance=checklist.assist(get_generation(), record))
 
 
@@ -158,29 +164,29 @@ def assist() -> Response:
     return render("workflow/_assist.html", assistance=checklist.assist(get_generation(), record))
 
 
-def _upload() -> tuple[dict[str, Any], dict[str, str], list[str]]:
+def _upload() -> Prefill:
     uploaded = request.files.get("document")
     if uploaded is None or not uploaded.filename:
-        raise BadUpload("Choose a .docx or .pdf file to upload.")
+        raise BadUpload(f"Choose a file to upload: {ACCEPTED}.")
     try:
         data = uploaded.read(int(current_app.config["UPLOAD_MAX_BYTES"]) + 1)
     finally:
         uploaded.close()  # read in memory, then dropped: never stored, never served
-    prefill = read_upload(data, uploaded.filename, int(current_app.config["UPLOAD_MAX_BYTES"]))
-    return prefill.record, prefill.origins, prefill.warnings
+    return read_upload(data, uploaded.filename, int(current_app.config["UPLOAD_MAX_BYTES"]))
 
 
 @bp.post("/submissions/upload")
 def upload_new() -> Response:
     user = require_user()
     try:
-        record, origins, warnings = _upload()
+        prefill = _upload()
     except BadUpload as bad:
         return _form(None, form_values({}), status=400, errors={"document": str(bad)})
     session = get_db()
-    submission = submissions.create(session, user, record, origins)
+    submission = submissions.create(session, user, prefill.record, prefill.origins,
+                                    prefill.provenance)
     session.commit()
-    for warning in warnings:
+    for warning in prefill.warnings:
         flash(warning)
     flash("The form has been filled in from your document. Check every marked field.")
     return redirect(url_for("submit.edit", submission_id=submission.id))  # type: ignore[return-value]
@@ -191,18 +197,21 @@ def upload_into(submission_id: int) -> Response:
     submission = _owned(submission_id)
     user = require_user()
     try:
-        record, origins, warnings = _upload()
+        prefill = _upload()
     except BadUpload as bad:
         return _form(submission, form_values(submission.record), status=400,
                      errors={"document": str(bad)})
     # Fill only what the writer has not written yet: their own words are never overwritten.
-    missing = {k: v for k, v in record.items() if not submission.record.get(k)}
+    missing = {k: v for k, v in prefill.record.items() if not submission.record.get(k)}
     session = get_db()
     submissions.update(session, submission, user, missing, expected_version=_version(),
-                       origins={**submission.origins, **{k: v for k, v in origins.items()
-                                                          if k.split("__")[0] in missing}})
+                       origins={**submission.origins, **{k: v for k, v in
+                                                          prefill.origins.items()
+                                                          if k.split("__")[0] in missing}},
+                       provenance=with_people_of(prefill.provenance,
+                                                 submission.record.get("provenance")))
     session.commit()
-    for warning in warnings:
+    for warning in prefill.warnings:
         flash(warning)
     flash(f"{len(missing)} empty field(s) were filled in from your document. Check each one.")
     return redirect(url_for("submit.edit", submission_id=submission.id))  # type: ignore[return-value]

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import csv
+import io
 from pathlib import Path
+
+import pytest
 
 from indexer.build import build_index
 from indexer.sources.importer import import_paths
@@ -45,3 +49,23 @@ def test_imported_case_study_pages(tmp_path: Path) -> None:
     similar = client.get("/api/v1/cases/template/similar?k=1").get_json()
     assert similar["hits"][0]["id"] == "prose"
     assert all(s["key"] != "not_stated" for s in similar["hits"][0]["reasons"]["shared"])
+
+
+@pytest.mark.parametrize(("named", "documents"), [
+    (True, {"prose": "prose.docx", "template": "template.docx"}),
+    (False, {"prose": "", "template": ""}),  # a file name is free text: it may name someone
+])
+def test_the_export_names_each_imported_document(tmp_path: Path, named: bool,
+                                                 documents: dict[str, str]) -> None:
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "prose.docx").write_bytes(SHAPES["prose"]())
+    (docs / "template.docx").write_bytes(SHAPES["template"]())
+    import_paths([docs], out=tmp_path / "out", published=True, names_consented=named)
+    build_index(tmp_path / "out", tmp_path / "index")
+    client = create_app({"TESTING": True, "INDEX_DIR": str(tmp_path / "index")}).test_client()
+    text = client.get("/search.csv").get_data(as_text=True).lstrip("\ufeff")
+    rows = list(csv.DictReader(io.StringIO(text)))
+    assert {row["id"]: row["Document"] for row in rows} == documents
+    assert client.get("/api/v1/cases/prose").get_json().get("document") == (
+        documents["prose"] or None)

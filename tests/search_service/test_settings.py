@@ -69,6 +69,9 @@ def test_bad_settings_refuse_to_start_with_one_message_each(
     ("SERVICE_NAME", 2024, "2024"), ("CONTACT_EMAIL", "", ""),
     ("CONTACT_EMAIL", "library@example.nhs.uk", "library@example.nhs.uk"),
     ("INDEX_DIR", Path("/srv/index"), "/srv/index"), ("INDEX_DIR", "", None),
+    ("PUBLIC_URL", "https://impact.example.nhs.uk/", "https://impact.example.nhs.uk"),
+    ("PUBLIC_URL", "https://example.nhs.uk/impact", "https://example.nhs.uk/impact"),
+    ("PUBLIC_URL", "http://127.0.0.1:8000", "http://127.0.0.1:8000"), ("PUBLIC_URL", "", ""),
 ])
 def test_allowed_values_are_read_as_their_kind(name: str, typed: Any, value: Any) -> None:
     assert check_settings({name: typed})[name] == value
@@ -78,6 +81,9 @@ def test_allowed_values_are_read_as_their_kind(name: str, typed: Any, value: Any
     ("HSTS_MAX_AGE", "-1"), ("HSTS_MAX_AGE", 1.5), ("HSTS_MAX_AGE", True),
     ("TRUSTED_PROXIES", "one"), ("RATELIMIT_SIMILAR", "30/fortnight"),
     ("RATELIMIT_SUGGEST", ""), ("METRICS_ENABLED", "2"), ("SERVICE_NAME", ["a"]),
+    ("PUBLIC_URL", "impact.example.nhs.uk"), ("PUBLIC_URL", "javascript:alert(1)"),
+    ("PUBLIC_URL", "https://impact.example.nhs.uk/?from=feed"),
+    ("PUBLIC_URL", "https://impact.example.nhs.uk/#top"), ("PUBLIC_URL", "ftp://example.nhs.uk"),
 ])
 def test_values_that_are_not_allowed(name: str, typed: Any) -> None:
     with pytest.raises(SettingsError) as caught:

@@ -13,7 +13,8 @@ from dataclasses import dataclass
 
 from indexer.sources.importer.errors import CorruptFile, PasswordProtected, TooLarge
 
-__all__ = ["Limits", "DEFAULT_LIMITS", "check_size", "check_zip", "check_ole", "is_ole"]
+__all__ = ["Limits", "DEFAULT_LIMITS", "check_size", "check_zip", "check_ole", "is_ole",
+           "is_encrypted"]
 
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ENCRYPTION_STREAM = "EncryptionInfo".encode("utf-16-le")
@@ -27,6 +28,7 @@ class Limits:
     max_entries: int = 5_000
     max_pages: int = 200
     max_chars: int = 500_000
+    ocr_pages: int = 8  # pages of a scan read by OCR (a few seconds each)
 
 
 DEFAULT_LIMITS = Limits()
@@ -49,9 +51,14 @@ def is_ole(data: bytes) -> bool:
     return data.startswith(_OLE_MAGIC)
 
 
+def is_encrypted(data: bytes) -> bool:
+    """An OLE container holding an encrypted Office Open XML file (a password-protected .docx)."""
+    return is_ole(data) and _ENCRYPTION_STREAM in data
+
+
 def check_ole(data: bytes, kind: str) -> None:
     """Explain an OLE container where a zip was expected: encrypted, or an old .doc/.xls."""
-    if _ENCRYPTION_STREAM in data:
+    if is_encrypted(data):
         raise PasswordProtected(
             f"password-protected {kind} file; open it, remove the password "
             "(File > Info > Protect Document) and save it again"

@@ -274,8 +274,8 @@ def read_document(data: bytes, filename: str, limits: Limits = DEFAULT_LIMITS
         raise TooLarge(f"{len(text):,} characters of text, over the bound of "
                        f"{limits.max_chars:,}; is this one case study? Import it on its own")
     sections = split_sections(extracted.blocks)
-    if extracted.format == "pdf":
-        for part in sections.parts:  # a PDF's line ends are where the page wrapped
+    if extracted.format in ("pdf", "image"):
+        for part in sections.parts:  # a page's line ends are where the page wrapped
             part.texts = [" ".join(t.split()) for t in part.texts]
     warnings = list(extracted.warnings)
     record: dict[str, Any] = {}

@@ -31,14 +31,13 @@ from indexer.sources.importer.output import (
 )
 from indexer.sources.importer.provenance import FieldOrigin, build_provenance, now_iso
 from indexer.sources.importer.reader import ImportedDocument, read_document
-from indexer.sources.names import withhold
+from indexer.sources.names import withhold, withhold_emails
 
 __all__ = ["FileResult", "ImportSummary", "import_paths", "discover", "slug_id", "TEXT_FIELDS"]
 
 TEXT_FIELDS = ("title", "summary", "challenge", "lks_contribution", "outcome", "patient_benefit",
                "body")
 _IGNORED = re.compile(r"^(?:\.|~\$|thumbs\.db$|desktop\.ini$)", re.IGNORECASE)
-_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _PARALLEL_FROM = 16  # files: below this, worker processes cost more than they save
 
 
@@ -180,7 +179,7 @@ def _apply_consent(record: dict[str, Any], origins: dict[str, FieldOrigin],
     # An e-mail address names its owner too.
     for name in TEXT_FIELDS:
         if isinstance(record.get(name), str):
-            record[name] = _EMAIL.sub("[e-mail withheld]", record[name])
+            record[name] = withhold_emails(record[name])
     if not people:
         return
     # Without consent no one the document names is shown: the quoted person's name stays

@@ -170,3 +170,14 @@ def test_an_imported_record_is_checked_as_the_file_it_will_be_saved_as() -> None
                                                      ("imp.json", "summary")]
     assert [p.file for p in record_problems(make_record(id="imp", sector="nope"),
                                             "listing row 7")] == ["listing row 7"]
+
+
+def test_an_email_address_is_withheld_without_consent_to_name() -> None:
+    """An address names its owner as surely as their name does."""
+    text = "Ask jane.smith@westmere.nhs.uk (or library@westmere.nhs.uk) for the search."
+    anonymous = make_record(id="a", outcome=text,
+                            consent={"named": False, "internal": True, "external": True})
+    named = make_record(id="n", outcome=text)
+    assert public_record(anonymous)["outcome"] == (
+        "Ask [e-mail withheld] (or [e-mail withheld]) for the search.")
+    assert public_record(named)["outcome"] == text

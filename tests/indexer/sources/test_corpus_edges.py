@@ -126,7 +126,7 @@ def test_without_consent_the_name_is_withheld_from_every_text_but_the_id() -> No
     quote = {"text": "Ada Lovelace found it useful.", "name": "Ada Lovelace", "role": "Matron"}
     record = make_record(id="ada-lovelace-falls", quote=quote, outcome="Ada Lovelace said so.",
                          consent={"named": False, "internal": True, "external": True},
-                         provenance={"source": "ada.docx"})
+                         provenance={"source": {"file": "ada-lovelace.docx"}})
     public = public_record(record)
     assert public["outcome"] == "[name withheld] said so."
     assert public["quote"] == {"text": "[name withheld] found it useful.", "role": "Matron"}

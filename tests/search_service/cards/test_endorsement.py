@@ -156,6 +156,44 @@ def test_direction_overrides_and_invisible_characters_are_removed() -> None:
     assert endorsement.name == "Dr Evil Name"
 
 
+HEBREW_NAME = "Dr \u05e9\u05dc\u05d5\u05dd \u05db\u05d4\u05df"  # Dr Shalom Cohen
+
+
+def test_a_hebrew_name_reads_right_to_left_in_the_pdf() -> None:
+    """Drawn backwards, a PDF reader gives the letters in reverse (it reads visual order)."""
+    from search_service.cards.design import CardFormat
+    from search_service.cards.endorsement import endorsement_layout
+    from search_service.cards.render import render
+    from tests.search_service.cards.tools import pdf_text
+
+    endorsement = read_endorsement({**VALID, "name": HEBREW_NAME}, True, None)
+    text = re.sub("[\u202a-\u202e]", "", pdf_text(render(endorsement_layout(
+        endorsement, CardFormat.A4))))
+    assert HEBREW_NAME in text
+    assert HEBREW_NAME[3:][::-1] not in text
+
+
+def test_the_png_draws_a_hebrew_name_in_the_order_it_is_read(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The PNG painter draws the name as the PDF does: the same as drawing the visual-order
+    string with no reordering at all."""
+    from bidi import get_display
+
+    from search_service.cards import raster
+    from search_service.cards.design import CardFormat
+    from search_service.cards.endorsement import endorsement_layout
+    from search_service.cards.render import render
+
+    def card(name: str) -> bytes:
+        return render(endorsement_layout(read_endorsement({**VALID, "name": name}, True, None),
+                                         CardFormat.LANDSCAPE))
+
+    drawn = card(HEBREW_NAME)
+    monkeypatch.setattr(raster, "visual", lambda line: line)
+    assert card(get_display(HEBREW_NAME)) == drawn
+    assert card(HEBREW_NAME) != drawn
+
+
 def test_emoji_get_a_400_naming_them(cards_app: Flask) -> None:
     response = _post(cards_app.test_client(), {"quote": "Brilliant service 😀🎉 ✓"})
     assert response.status_code == 400
@@ -173,6 +211,31 @@ def test_the_photo_is_re_encoded_upright_without_its_metadata(cards_app: Flask) 
     assert b"Secret Photographer" not in card.data and b"SpyCam" not in card.data
     assert b"hidden comment" not in card.data
     assert not {"eXIf", "tEXt", "iTXt", "zTXt", "tIME"} & set(png_chunks(card.data))
+
+
+@pytest.mark.parametrize(("size", "orientation", "kept"), [
+    ((4000, 3000), 1, (640, 480)),  # a camera photo: decoded small, shorter side 480
+    ((4000, 3000), 6, (480, 640)),  # stored sideways: upright, still 480 across
+    ((1600, 900), 1, (853, 480)),  # wide: the shorter side decides
+    ((300, 400), 1, (300, 400)),  # small: never enlarged
+])
+def test_a_photo_is_kept_small_but_never_enlarged(
+        size: tuple[int, int], orientation: int, kept: tuple[int, int]) -> None:
+    made = read_endorsement(VALID, True, _jpeg_with_exif(size, orientation)).photo
+    assert made is not None and made.size == kept
+
+
+def test_what_is_kept_is_enough_for_the_largest_photo_a_card_prints() -> None:
+    """A4 prints the photo at about 216 dots per inch: it must not be enlarged to get there."""
+    from search_service.cards.design import CardFormat
+    from search_service.cards.endorsement import endorsement_layout
+
+    camera = read_endorsement(VALID, True, _jpeg_with_exif((4000, 3000)))
+    assert camera.photo is not None
+    printed = [layout.picture.image.size for card in CardFormat
+               if (layout := endorsement_layout(camera, card)).picture is not None]
+    assert len(printed) == len(CardFormat)
+    assert max(side for size in printed for side in size) <= min(camera.photo.size)
 
 
 def test_a_png_photo_with_text_chunks_loses_them() -> None:

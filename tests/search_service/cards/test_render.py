@@ -4,7 +4,10 @@ by a PDF reader, and a quoted person's name only when they consented to be named
 from __future__ import annotations
 
 import io
+import json
 import re
+import subprocess
+import sys
 from typing import Any
 
 import pytest
@@ -14,7 +17,7 @@ from search_service.cards.design import CardFormat
 from search_service.cards.render import render
 from search_service.cards.vignette import Vignette, vignette_layout
 from tests.search_service.cards.records import LONGEST, NAMED, ORGANISATION, SECRET_NAME, UNNAMED
-from tests.search_service.cards.tools import ocr, pdf_info, pdf_text, png_chunks
+from tests.search_service.cards.tools import ocr, pdf_fonts, pdf_info, pdf_text, png_chunks
 
 SURNAME = SECRET_NAME.split()[-1]
 
@@ -102,3 +105,33 @@ def test_the_alt_text_is_bounded_and_names_what_the_card_shows(case_json: Any) -
     assert len(text) <= 1000
     assert text.startswith("Impact card: £123,456,789,012 saved and 987,654,321 staff hours")
     assert "Quote: “Q ward ward" in text and "…" in text
+
+
+def test_a_pdf_does_not_depend_on_the_cards_made_before_it(case_json: Any) -> None:
+    """Each PDF gets its own copy of the faces read once per process (cards.pdffaces): a copy
+    that shared what a document changes (its subset, widths, missing glyphs) would give the
+    second card glyphs of the first, and different bytes."""
+    vignette = Vignette.from_case(case_json(NAMED), "https://impact.example.nhs.uk/cases/x")
+    other = Vignette.from_case(case_json(LONGEST), "https://impact.example.nhs.uk/cases/y")
+    render(vignette_layout(other, CardFormat.A4))
+    after_another = render(vignette_layout(vignette, CardFormat.A4))
+    assert render(vignette_layout(vignette, CardFormat.A4)) == after_another
+    # The same card made first thing in a new process (nothing rendered before it).
+    script = ("import sys, json\n"
+              "from search_service.cards.design import CardFormat\n"
+              "from search_service.cards.render import render\n"
+              "from search_service.cards.vignette import Vignette, vignette_layout\n"
+              "case = json.load(sys.stdin)\n"
+              "v = Vignette.from_case(case, 'https://impact.example.nhs.uk/cases/x')\n"
+              "sys.stdout.buffer.write(render(vignette_layout(v, CardFormat.A4)))\n")
+    fresh = subprocess.run([sys.executable, "-c", script],
+                           input=json.dumps(case_json(NAMED)).encode(), capture_output=True,
+                           check=True, timeout=120)
+    assert fresh.stdout == after_another
+
+
+def test_the_pdf_embeds_both_faces_as_subsets_with_their_text(card_bytes: Any) -> None:
+    fonts = pdf_fonts(card_bytes(NAMED, CardFormat.A4))
+    assert sorted(fonts) == ["LiberationSans", "LiberationSansBold"]
+    assert all(font["embedded"] == "yes" and font["subset"] == "yes" for font in fonts.values())
+    assert "£62,000" in pdf_text(card_bytes(NAMED, CardFormat.A4))

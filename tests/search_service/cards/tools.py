@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-__all__ = ["ocr", "pdf_text", "pdf_info", "png_chunks"]
+__all__ = ["ocr", "pdf_text", "pdf_info", "pdf_fonts", "png_chunks"]
 
 
 def _tool(name: str) -> str:
@@ -53,6 +53,17 @@ def pdf_text(pdf: bytes) -> str:
 def pdf_info(pdf: bytes) -> dict[str, str]:
     lines = _pdf_tool("pdfinfo", pdf).splitlines()
     return {k.strip(): v.strip() for k, _, v in (line.partition(":") for line in lines)}
+
+
+def pdf_fonts(pdf: bytes) -> dict[str, dict[str, str]]:
+    """Each embedded font by its name without the subset tag: type, embedded, subset."""
+    lines = _pdf_tool("pdffonts", pdf).splitlines()[2:]  # a header line and a rule
+    fonts = {}
+    for line in lines:
+        name, kind, *rest = line.split()
+        fonts[name.partition("+")[2] or name] = {
+            "type": kind, "embedded": rest[-5], "subset": rest[-4]}
+    return fonts
 
 
 def png_chunks(png: bytes) -> list[str]:

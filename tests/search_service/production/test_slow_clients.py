@@ -131,7 +131,8 @@ def test_memory_counts_with_several_workers_are_warned_about(index_dir: Path,
 
 
 def test_startup_warnings() -> None:
-    config = {**defaults(), "RATELIMIT_ENABLED": True, "SERVER_RUN_DIR": "/run/impact-search"}
+    config = {**defaults(), "RATELIMIT_ENABLED": True, "SERVER_RUN_DIR": "/run/impact-search",
+              "PUBLIC_URL": "https://impact-search.example.nhs.uk"}
     assert startup_warnings(config, "127.0.0.1", 5) == []
     assert startup_warnings(config, "localhost", 5) == []
     assert startup_warnings(config, "::1", 5) == []
@@ -144,3 +145,5 @@ def test_startup_warnings() -> None:
     assert "up to 5 times every limit" in warning
     assert startup_warnings({**config, "RATELIMIT_STORAGE_URI": "memory://"},
                             "127.0.0.1", 1) == []
+    (warning,) = startup_warnings({**config, "PUBLIC_URL": ""}, "127.0.0.1", 5)
+    assert "IMPACT_SEARCH_PUBLIC_URL" in warning and "YOUR-SERVICE-ADDRESS" in warning

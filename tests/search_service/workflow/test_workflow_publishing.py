@@ -9,10 +9,12 @@ from pathlib import Path
 
 import pytest
 from flask import Flask
+from sqlalchemy import select
 
 from search_service import create_app
-from search_service.workflow import publisher
-from search_service.workflow.models import Role
+from search_service.workflow import publisher, submissions
+from search_service.workflow.db import database
+from search_service.workflow.models import PUBLIC_STATES, Role, Submission, User
 from search_service.workflow.publishing import FOLDER, MISSING, index_revision, needs_build
 from tests.search_service.workflow.conftest import Person, decide, full_record, published_ids
 
@@ -89,3 +91,38 @@ def test_search_goes_on_when_the_database_is_unreachable(index_dir: Path) -> Non
 ])
 def test_when_a_node_rebuilds(database: int, index: int, build: bool) -> None:
     assert needs_build(database, index) is build
+
+
+def test_withdrawing_the_last_published_case_empties_the_search(app: Flask) -> None:
+    writer = Person(app, "w@nhs.net", Role.SUBMITTER)
+    reviewer = Person(app, "r@nhs.net", Role.REVIEWER)
+    admin = Person(app, "a@nhs.net", Role.ADMIN)
+    submission = writer.submitted(**full_record(title="Zanzibarine flowsheet"))
+    decide(reviewer, submission["id"])
+    with app.app_context():  # an admin takes the rest of the collection back
+        session = database().session()
+        user = session.get(User, admin.id)
+        assert user is not None
+        for other in session.scalars(select(Submission).where(
+                Submission.state.in_([s.value for s in PUBLIC_STATES]),
+                Submission.id != submission["id"])):
+            submissions.withdraw(session, other, user)
+        session.commit()
+        session.close()
+    assert published_ids(app, "zanzibarine") == [submission["case_id"]]
+    withdrawn = writer.api("POST", f"/api/v1/submissions/{submission['id']}/withdraw")
+    assert withdrawn.get_json()["state"] == "withdrawn"
+    assert publisher(app).wait_idle(120) and publisher(app).last_error is None
+    public = app.test_client()
+    for query in ("zanzibarine", ""):
+        found = public.get("/api/v1/search", query_string={"q": query})
+        assert found.status_code == 200 and found.get_json()["total"] == 0, found.get_json()
+        assert public.get("/", query_string={"q": query}).status_code == 200
+    assert public.get(f"/cases/{submission['case_id']}").status_code == 404
+    assert public.get("/api/v1/health").get_json()["documents"] == 0
+    assert submission["case_id"] not in public.get("/feed.atom").get_data(as_text=True)
+    for url in ("/embed?q=zanzibarine", "/insights", "/api/v1/facets", "/sitemap.xml",
+                "/search.csv", "/similar?text=renal+ward+flowsheet"):
+        assert public.get(url).status_code == 200, url
+    # A librarian can still start the next one: the form's hints and precedents are empty.
+    assert writer.browser.get("/submissions/new").status_code == 200

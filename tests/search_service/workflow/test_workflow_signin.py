@@ -119,3 +119,22 @@ def test_the_key_is_made_only_when_a_session_is_written(make_app: Callable[..., 
     assert browser.get("/sign-in").status_code == 200  # the form's CSRF token is kept
     assert (tmp_path / "instance" / KEY_FILE).exists()
     assert ask_for_link(browser, "keyed@nhs.net")[0] == 200  # the same key reads it back
+
+
+def test_the_emailed_link_never_carries_a_forged_host(make_app: Callable[..., Flask],
+                                                       smtp: MailServer) -> None:
+    mail = {"SMTP_HOST": "127.0.0.1", "SMTP_PORT": smtp.port, "MAIL_FROM": "search@nhs.net"}
+    app = make_app(PUBLIC_URL="https://impact-search.example.nhs.uk", **mail)
+    browser = app.test_client()
+    forged = {"Host": "attacker.example"}  # the cookie follows the host it was set for
+    token = csrf_of(browser.get("/sign-in", headers=forged).get_data(as_text=True))
+    response = browser.post("/sign-in", data={"csrf_token": token, "email": "host@nhs.net"},
+                            headers=forged)
+    assert response.status_code == 200
+    link = smtp.inbox.link_for("host@nhs.net")
+    assert link.startswith("https://impact-search.example.nhs.uk/sign-in/")
+    # Under serve --prod without PUBLIC_URL there is no address to trust: no link is sent.
+    production = make_app(PRODUCTION=True, **mail).test_client()
+    status, page = ask_for_link(production, "prod@nhs.net")
+    assert status == 503 and "IMPACT_SEARCH_PUBLIC_URL" in page
+    assert all(message["To"] != "prod@nhs.net" for message in smtp.inbox.messages)

@@ -44,10 +44,30 @@ def test_a_word_document_fills_the_form_through_the_importer(app: Flask) -> None
     assert "consent" not in body["record"]
 
 
+@pytest.mark.parametrize("kind", ["doc", "odt", "rtf"])
+def test_older_word_processor_files_fill_the_form_too(app: Flask, tmp_path: Any,
+                                                      kind: str) -> None:
+    """Converted by LibreOffice (as `.ci/run` installs it), read as the .docx would be."""
+    from tests.indexer.sources.importer.samples import convert
+
+    data = convert({"case": word_case_study()}, tmp_path, kind)["case"]
+    assert sniff(data) == kind
+    writer = Person(app, "w@nhs.net", Role.SUBMITTER)
+    response = writer.form("/submissions/upload", {"document": (io.BytesIO(data),
+                                                                f"case study.{kind}")})
+    assert response.status_code == 302, response.get_data(as_text=True)[:500]
+    page = writer.browser.get(response.headers["Location"]).get_data(as_text=True)
+    assert 'value="Quillwort ward rounds cut delirium"' in page
+    assert "4AT screening tool" in page
+    assert "converted from" in page  # the importer's warning is shown to the writer
+
+
 @pytest.mark.parametrize(("data", "kind"), [
     (b"%PDF-1.7\n...", "pdf"), (_zip(["word/document.xml", "[Content_Types].xml"]), "docx"),
     (_zip(["xl/workbook.xml"]), None), (b"<html><script>alert(1)</script></html>", None),
     (b"PK\x03\x04 not really a zip", None), (b"", None),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 504, "doc"), (b"{\\rtf1\\ansi Hello}", "rtf"),
+    (b"\xd0\xcf\x11\xe0 too short for OLE", None),
 ])
 def test_the_type_comes_from_the_bytes(data: bytes, kind: str | None) -> None:
     assert sniff(data) == kind
@@ -77,7 +97,7 @@ def importer(monkeypatch: pytest.MonkeyPatch) -> list[tuple[bytes, str]]:
     """An importer with issue 12's interface (read_document, ImportProblem), recording calls."""
     calls: list[tuple[bytes, str]] = []
 
-    def read_document(data: bytes, filename: str) -> _Document:
+    def read_document(data: bytes, filename: str, limits: Any = None) -> _Document:
         calls.append((data, filename))
         if b"broken" in data:
             raise _Problem("the file is damaged; save it again from Word")
@@ -93,6 +113,7 @@ def importer(monkeypatch: pytest.MonkeyPatch) -> list[tuple[bytes, str]]:
     module = types.ModuleType("indexer.sources.importer")
     module.read_document = read_document  # type: ignore[attr-defined]
     module.ImportProblem = _Problem  # type: ignore[attr-defined]
+    module.Limits = lambda **bounds: bounds  # type: ignore[attr-defined]
     monkeypatch.setitem(sys.modules, "indexer.sources.importer", module)
     return calls
 
@@ -120,7 +141,7 @@ def test_a_document_fills_the_form_and_marks_each_field(app: Flask,
 
 
 @pytest.mark.parametrize(("data", "message"), [
-    (b"<html><body>%s</body></html>", "not a Word (.docx) or PDF document"),
+    (b"<html><body>%s</body></html>", "not a Word, OpenDocument, RTF or PDF document"),
     (b"", "The file is empty"),
     (b"%PDF-1.4 broken", "could not be read: the file is damaged"),
 ])

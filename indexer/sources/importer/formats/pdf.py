@@ -23,7 +23,7 @@ from indexer.sources.importer.errors import CorruptFile, NoText, PasswordProtect
 from indexer.sources.importer.limits import Limits
 from indexer.sources.importer.text import Block, BlockKind, Extracted, clean_chars, squash
 
-__all__ = ["read_pdf", "SCANNED"]
+__all__ = ["read_pdf", "page_count", "SCANNED", "blocks_from_lines", "line_key"]
 
 SCANNED = "no text: scanned PDF; OCR is not supported"
 _STYLED_PAGES = 12  # font sizes are read from the first pages only: headings, not a book
@@ -209,6 +209,17 @@ def _new_row(row: list[list[str]], parts: list[str], indent: int, column: int) -
     return parts[0][:1].isupper() and not _CONNECTOR.search(left.strip())
 
 
+def blocks_from_lines(lines: list[str], sizes: dict[str, float], body_size: float
+                      ) -> list[Block]:
+    """Blocks of lines laid out as on a page ("" between paragraphs), with each line's size
+    (by :func:`line_key`): how OCR'd pages become blocks, the same way a PDF's text does."""
+    return _blocks(lines, _Styles(size=sizes, body_size=body_size))
+
+
+def line_key(text: str) -> str:
+    return _key(text)
+
+
 def _blocks(lines: list[str], styles: _Styles) -> list[Block]:
     blocks: list[Block] = []
     heading: list[str] = []
@@ -244,7 +255,10 @@ def _blocks(lines: list[str], styles: _Styles) -> list[Block]:
             flush()
             continue
         size = styles.size.get(_key(line), 0.0)
-        if styles.body_size and size >= styles.body_size * 1.15 and len(line.split()) <= 20:
+        # A heading's next line continues it at (about: OCR measures) the same size.
+        follows = bool(heading) and size >= styles.size.get(_key(heading[-1]), 0.0) * 0.9
+        if styles.body_size and (size >= styles.body_size * 1.15 or follows) \
+                and len(line.split()) <= 20:
             if not heading:
                 flush()
             heading.append(line.strip())
@@ -278,6 +292,13 @@ def _blocks(lines: list[str], styles: _Styles) -> list[Block]:
         paragraph.append(line.strip())
     flush()
     return blocks
+
+
+def page_count(data: bytes) -> int:
+    """How many pages the PDF has (for a file :func:`read_pdf` has opened already)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return len(_open(data).pages)
 
 
 def read_pdf(data: bytes, limits: Limits) -> Extracted:

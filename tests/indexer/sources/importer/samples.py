@@ -17,7 +17,7 @@ from pathlib import Path
 import docx
 
 __all__ = ["template_docx", "form_docx", "prose_docx", "map_docx", "columns_docx", "case_html",
-           "to_pdf", "docx_bytes", "SHAPES"]
+           "to_pdf", "convert", "scanned", "docx_bytes", "SHAPES"]
 
 
 def docx_bytes(document: docx.document.Document) -> bytes:
@@ -151,6 +151,11 @@ repeat tests.</p>
 
 def to_pdf(documents: dict[str, bytes], folder: Path) -> dict[str, bytes]:
     """Each .docx converted to PDF by LibreOffice (one soffice run for all of them)."""
+    return convert(documents, folder, "pdf")
+
+
+def convert(documents: dict[str, bytes], folder: Path, kind: str) -> dict[str, bytes]:
+    """Each .docx converted to ``kind`` (pdf, doc, odt, rtf) by LibreOffice."""
     soffice = shutil.which("soffice") or shutil.which("libreoffice")
     assert soffice, "LibreOffice is needed (apt-get install libreoffice-writer-nogui)"
     folder.mkdir(parents=True, exist_ok=True)
@@ -159,20 +164,34 @@ def to_pdf(documents: dict[str, bytes], folder: Path) -> dict[str, bytes]:
     names = list(documents)
     with tempfile.TemporaryDirectory() as profile:
         # Its own profile: another soffice running on the machine must not block this one.
-        # Batches of 40, and a second try for any PDF a batch did not write.
+        # Batches of 40, and a second try for any file a batch did not write.
         for attempt in range(2):
-            todo = [n for n in names if not (folder / f"{n}.pdf").exists()]
+            todo = [n for n in names if not (folder / f"{n}.{kind}").exists()]
             for start in range(0, len(todo), 40):
                 subprocess.run(
                     [soffice, f"-env:UserInstallation=file://{profile}", "--headless",
-                     "--convert-to", "pdf", "--outdir", str(folder),
+                     "--convert-to", kind, "--outdir", str(folder),
                      *(str(folder / f"{n}.docx") for n in todo[start:start + 40])],
                     check=attempt == 1, capture_output=True, timeout=600,
                     env={**os.environ, "HOME": profile},
                 )
-    return {name: (folder / f"{name}.pdf").read_bytes() for name in documents}
+    return {name: (folder / f"{name}.{kind}").read_bytes() for name in documents}
 
 
+def scanned(pdf: bytes, folder: Path, dpi: int = 200) -> bytes:
+    """``pdf`` as a scanner makes it: each page only a greyscale picture, no text layer."""
+    from PIL import Image
+
+    pdftoppm = shutil.which("pdftoppm")
+    assert pdftoppm, "poppler is needed (apt-get install poppler-utils)"
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "original.pdf").write_bytes(pdf)
+    subprocess.run([pdftoppm, "-r", str(dpi), "-gray", "-png", str(folder / "original.pdf"),
+                    str(folder / "page")], check=True, capture_output=True, timeout=120)
+    pages = [Image.open(path) for path in sorted(folder.glob("page*.png"))]
+    out = io.BytesIO()
+    pages[0].save(out, "PDF", save_all=True, append_images=pages[1:], resolution=dpi)
+    return out.getvalue()
 
 
 def columns_docx() -> bytes:
