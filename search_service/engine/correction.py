@@ -71,15 +71,14 @@ def corrected_text(generation: Generation, text: str, parsed: ParsedQuery) -> st
     return _replace(text, fixes) if fixes else None
 
 
-def did_you_mean(generation: Generation, parsed: ParsedQuery) -> str | None:
-    """The query's words with any unknown word replaced by its nearest collection word."""
-    changed = False
-    words = []
+def did_you_mean(generation: Generation, text: str, parsed: ParsedQuery) -> str | None:
+    """``text`` with each unknown word replaced by its nearest collection word: its operators,
+    quotes and fields as typed (``amputatons -falls`` -> ``amputations -falls``)."""
+    fixes: dict[str, str] = {}
     for word in parsed.words:
         folded = word.lower()
-        if _correctable(generation, folded):
+        if folded not in fixes and _correctable(generation, folded):
             found = generation.speller.suggest(folded)
             if found:
-                folded, changed = found, True
-        words.append(folded)
-    return " ".join(words) if changed else None
+                fixes[folded] = found
+    return _replace(text, fixes) if fixes else None

@@ -206,7 +206,7 @@ def _corrected(generation: Generation, page: SearchPage, parsed: ParsedQuery) ->
             return better
     if page.total >= FEW:
         return page
-    page.did_you_mean = did_you_mean(generation, parsed)
+    page.did_you_mean = did_you_mean(generation, params.q, parsed)
     if page.did_you_mean:
         page.notices.append(f"Did you mean “{page.did_you_mean}”?")
     return page

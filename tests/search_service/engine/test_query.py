@@ -150,6 +150,17 @@ def test_exact_searches_the_words_as_typed_and_offers_did_you_mean(tiny: Generat
     assert page.did_you_mean == "amputations"
 
 
+@pytest.mark.parametrize(("q", "meant"), [
+    ("amputatons -falls", "amputations -falls"),  # the exclusion stays an exclusion
+    ("title:amputatons OR sepsis", "title:amputations OR sepsis"),
+    ('amputatons AND "falls clinic"', 'amputations AND "falls clinic"'),
+])
+def test_did_you_mean_keeps_the_query_as_typed_around_the_word(tiny: Generation, q: str,
+                                                               meant: str) -> None:
+    page = search(tiny, SearchParams(q=q, exact=True))
+    assert page.did_you_mean == meant
+
+
 @pytest.mark.parametrize("q", ['"amputatons"', "wards", "ulcer", "salt", "xqzkv"])
 def test_never_corrected(tiny: Generation, q: str) -> None:
     # a quoted phrase, words the collection contains, an acronym, a word with nothing near
