@@ -181,3 +181,32 @@ def test_an_email_address_is_withheld_without_consent_to_name() -> None:
     assert public_record(anonymous)["outcome"] == (
         "Ask [e-mail withheld] (or [e-mail withheld]) for the search.")
     assert public_record(named)["outcome"] == text
+
+
+def _imported(named: bool) -> dict[str, Any]:
+    """A record from a document that named its librarian and its quoted person."""
+    return make_record(
+        id="Ada Lovelace and Grace Hopper",  # ids are never rewritten, whatever they hold
+        outcome="Grace Hopper, the librarian, searched; Ada Lovelace changed the policy.",
+        quote={"text": "It helped.", "name": "Ada Lovelace", "role": "Matron"},
+        consent={"named": named, "internal": True, "external": True},
+        provenance={"source": {"file": "hopper-falls-study.docx", "sha256": "0" * 64,
+                               "format": "docx", "bytes": 1000},
+                    "people": ["Grace Hopper", "Ada Lovelace"]})
+
+
+def test_without_consent_every_name_the_document_gave_is_withheld() -> None:
+    public = public_record(_imported(named=False))
+    assert public["outcome"] == ("[name withheld], the librarian, searched; [name withheld] "
+                                 "changed the policy.")
+    assert public["id"] == "Ada Lovelace and Grace Hopper"
+    assert "provenance" not in public and "document" not in public  # a file name is free text
+
+
+def test_with_consent_the_names_and_the_document_are_public() -> None:
+    record = _imported(named=True)
+    public = public_record(record)
+    assert public["outcome"] == record["outcome"]
+    assert public["quote"]["name"] == "Ada Lovelace"
+    assert public["document"] == "hopper-falls-study.docx"
+    assert "provenance" not in public
