@@ -16,12 +16,10 @@ from fpdf.output import OutputProducer, PDFInfo
 
 from search_service.cards.design import CardLayout, QrCode
 from search_service.cards.palette import rgb
-from search_service.cards.pdffaces import add_faces
+from search_service.cards.pdffaces import FAMILY, add_faces
 from search_service.cards.typeface import visual
 
 __all__ = ["paint_pdf", "close_fonts"]
-
-FAMILY = "card"
 
 
 class _Undated(OutputProducer):
@@ -67,7 +65,7 @@ def paint_pdf(layout: CardLayout) -> bytes:
     pdf.set_margin(0)
     pdf.set_title(layout.title)
     pdf.set_lang("en-GB")
-    add_faces(pdf, FAMILY)
+    add_faces(pdf)
     pdf.add_page()
     _fill(pdf, layout.background)
     pdf.rect(0, 0, card.width, card.height, style="F")

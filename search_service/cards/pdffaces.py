@@ -10,9 +10,9 @@ per process instead:
   the other tables fpdf2 drops from every subset anyway (it does not shape text, and neither
   does the PNG painter). The subsetter no longer decodes those tables to throw them away. The
   file shipped in ``fonts/`` is not changed: the prepared copy exists only in memory.
-* fpdf2's font object is built once (:func:`_template`); each document gets a copy that shares
-  what is read-only (character map, glyph ids, descriptor) and has its own parsed font, width
-  table and subset map, which are what a document changes.
+* fpdf2's font object is built once (:func:`_read`; its widths are what layout measures); each
+  document gets a copy that shares what is read-only (character map, glyph ids, descriptor) and
+  has its own parsed font, width table and subset map, which are what a document changes.
 
 A card made this way has the same glyphs, widths and text as one made with ``add_font``; tests
 check that a PDF does not depend on what was rendered before it in the process.
@@ -31,7 +31,9 @@ from fpdf.fonts import SubsetMap, TTFFont
 
 from search_service.cards.typeface import Face, font_path
 
-__all__ = ["add_faces", "prepared_face", "UNUSED_TABLES"]
+__all__ = ["add_faces", "prepared_face", "widths", "UNUSED_TABLES"]
+
+FAMILY = "card"  # the one family name every card's PDF uses
 
 # Tables fpdf2 2.8 drops from every embedded subset (fpdf.output: options.drop_tables) that
 # this typeface has; removing them first spares the subsetter from decoding them.
@@ -56,19 +58,25 @@ def prepared_face(face: Face) -> bytes:
 
 
 @lru_cache(maxsize=len(Face))
-def _template(face: Face, family: str) -> TTFFont:
+def _read(face: Face) -> TTFFont:
     pdf = FPDF(unit="pt")
-    pdf.add_font(family, face.pdf_style, str(font_path(face)))
-    font = pdf.fonts[f"{family}{face.pdf_style}"]
+    pdf.add_font(FAMILY, face.pdf_style, str(font_path(face)))
+    font = pdf.fonts[f"{FAMILY}{face.pdf_style}"]
     assert isinstance(font, TTFFont)
     font.close()  # only its tables read at start are kept; each copy parses its own
     return font
 
 
-def _fresh(face: Face, family: str, index: int) -> TTFFont:
+def widths(face: Face) -> dict[int, int]:
+    """fpdf2's width table for ``face`` (thousandths of the font size, by code point)."""
     with _lock:  # lru_cache may build twice under threads; build once
-        template = _template(face, family)
-        data = prepared_face(face)
+        template = _read(face)
+    return {int(k): int(v) for k, v in template.cw.items()}
+
+
+def _fresh(face: Face, index: int) -> TTFFont:
+    with _lock:
+        template, data = _read(face), prepared_face(face)
     font = copy.copy(template)
     font.i = index
     font.ttfont = TTFont(io.BytesIO(data), recalcTimestamp=False, lazy=True)
@@ -79,8 +87,7 @@ def _fresh(face: Face, family: str, index: int) -> TTFFont:
     return font
 
 
-def add_faces(pdf: FPDF, family: str) -> None:
-    """Make every :class:`Face` available to ``pdf`` as ``family`` (as ``add_font`` would)."""
+def add_faces(pdf: FPDF) -> None:
+    """Make every :class:`Face` available to ``pdf`` as :data:`FAMILY` (as ``add_font`` would)."""
     for face in Face:
-        key = f"{family}{face.pdf_style}"
-        pdf.fonts[key] = _fresh(face, family, len(pdf.fonts) + 1)
+        pdf.fonts[f"{FAMILY}{face.pdf_style}"] = _fresh(face, len(pdf.fonts) + 1)

@@ -158,17 +158,11 @@ def raster_width(text: str, face: Face, size: float) -> float:
 @lru_cache(maxsize=2)
 def _pdf_widths(face: Face) -> dict[int, int]:
     """fpdf2's own width table for the face (thousandths of the font size, by code point)."""
-    from fpdf import FPDF
-    from fpdf.fonts import TTFFont
+    # fpdf2 loads with the first PDF, not when a worker starts; the face it reads is the one
+    # every PDF copies (read once per process).
+    from search_service.cards.pdffaces import widths
 
-    pdf = FPDF(unit="pt")
-    pdf.add_font("card", face.pdf_style, str(font_path(face)))
-    font = pdf.fonts[f"card{face.pdf_style}"]
-    assert isinstance(font, TTFFont)
-    try:
-        return {int(k): int(v) for k, v in font.cw.items()}
-    finally:
-        font.close()
+    return widths(face)
 
 
 def pdf_width(text: str, face: Face, size: float) -> float:

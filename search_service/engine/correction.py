@@ -13,6 +13,7 @@ Flask-free, like the rest of the engine.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -58,27 +59,28 @@ def _replace(text: str, fixes: dict[str, str]) -> str:
     return '"'.join(parts)
 
 
-def corrected_text(generation: Generation, text: str, parsed: ParsedQuery) -> str | None:
-    """``text`` with its misspelt words surely corrected, or None if there is nothing sure."""
+def _fixes(generation: Generation, parsed: ParsedQuery,
+           find: Callable[[str], str | None]) -> dict[str, str]:
+    """Each correctable word of the query (folded) -> what ``find`` gives for it."""
     fixes: dict[str, str] = {}
     for word in parsed.words:
         folded = word.lower()
         if folded in fixes or not _correctable(generation, folded):
             continue
-        found = generation.speller.correct(folded)
-        if found is not None:
+        found = find(folded)
+        if found:
             fixes[folded] = found
+    return fixes
+
+
+def corrected_text(generation: Generation, text: str, parsed: ParsedQuery) -> str | None:
+    """``text`` with its misspelt words surely corrected, or None if there is nothing sure."""
+    fixes = _fixes(generation, parsed, generation.speller.correct)
     return _replace(text, fixes) if fixes else None
 
 
 def did_you_mean(generation: Generation, text: str, parsed: ParsedQuery) -> str | None:
     """``text`` with each unknown word replaced by its nearest collection word: its operators,
     quotes and fields as typed (``amputatons -falls`` -> ``amputations -falls``)."""
-    fixes: dict[str, str] = {}
-    for word in parsed.words:
-        folded = word.lower()
-        if folded not in fixes and _correctable(generation, folded):
-            found = generation.speller.suggest(folded)
-            if found:
-                fixes[folded] = found
+    fixes = _fixes(generation, parsed, generation.speller.suggest)
     return _replace(text, fixes) if fixes else None

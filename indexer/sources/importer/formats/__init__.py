@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from pathlib import PurePath
 
-from indexer.sources.importer.errors import CONVERT_HINT, NoText, UnsupportedFormat
+from indexer.sources.importer.errors import CONVERT_HINT, UnsupportedFormat
 from indexer.sources.importer.formats.convert import CONVERTED
 from indexer.sources.importer.limits import Limits, check_size, is_encrypted, is_ole
 from indexer.sources.importer.text import Extracted
@@ -38,20 +38,21 @@ def _sniff(data: bytes) -> str | None:
     return None
 
 
-def format_of(filename: str, data: bytes | None = None) -> str:
-    """The reader for this file (``docx``, ``pdf``, ``html``, ``txt``, ``md``), or raise."""
-    suffix = PurePath(filename).suffix.lower()
-    sniffed = _sniff(data) if data is not None else None
-    if suffix in _KIND and (sniffed is None or sniffed == _KIND[suffix]):
-        return _KIND[suffix]
-    if sniffed is not None:
-        return sniffed
+def _named(suffix: str) -> str | None:
+    """The reader a file's extension names, or None."""
     if suffix in _KIND:
         return _KIND[suffix]
     if suffix in CONVERTED:
         return CONVERTED[suffix]
-    if suffix in _IMAGES:
-        return "image"
+    return "image" if suffix in _IMAGES else None
+
+
+def format_of(filename: str, data: bytes | None = None) -> str:
+    """The reader for this file (``docx``, ``pdf``, ``html``, ``txt``, ``md``), or raise."""
+    suffix = PurePath(filename).suffix.lower()
+    kind = (_sniff(data) if data is not None else None) or _named(suffix)  # the content wins
+    if kind is not None:
+        return kind
     if suffix in _OTHERS:
         raise UnsupportedFormat(f"{suffix} files cannot be read; {CONVERT_HINT}")
     shown = suffix or "a file without an extension"
@@ -62,16 +63,14 @@ def format_of(filename: str, data: bytes | None = None) -> str:
 
 
 def _read_pdf(data: bytes, limits: Limits) -> Extracted:
-    from indexer.sources.importer.formats.pdf import SCANNED, page_count, read_pdf
+    from indexer.sources.importer.formats.pdf import Scanned, read_pdf
 
     try:
         return read_pdf(data, limits)
-    except NoText as problem:
-        if str(problem) != SCANNED:
-            raise
-    from indexer.sources.importer.formats.ocr import ocr_pdf
+    except Scanned as scan:
+        from indexer.sources.importer.formats.ocr import ocr_pdf
 
-    return ocr_pdf(data, page_count(data), limits.ocr_pages)
+        return ocr_pdf(data, scan.pages, limits.ocr_pages)
 
 
 def _converted(data: bytes, filename: str, kind: str, limits: Limits) -> Extracted:
@@ -109,7 +108,7 @@ def read_extracted(data: bytes, filename: str, limits: Limits) -> Extracted:
 
         extracted = read_plain(data, markdown=kind == "md")
     suffix = PurePath(filename).suffix.lower()
-    if _KIND.get(suffix, CONVERTED.get(suffix, "image" if suffix in _IMAGES else None)) != kind:
+    if _named(suffix) != kind:
         extracted.warnings.append(f"read as {kind}: the file's content is {kind}, "
                                   f"whatever its {suffix or 'missing'} extension says")
     return extracted

@@ -25,6 +25,7 @@ import threading
 from pathlib import Path
 
 from indexer.sources.importer.errors import CONVERT_HINT, CorruptFile, UnsupportedFormat
+from indexer.sources.importer.limits import is_ole
 
 __all__ = ["CONVERTED", "converter", "to_docx", "TIMEOUT_SECONDS"]
 
@@ -34,7 +35,6 @@ CONVERTED = {".doc": "doc", ".dot": "doc", ".docm": "docm", ".dotm": "docm", ".d
              ".wpd": "wpd"}
 TIMEOUT_SECONDS = 60.0  # a few pages convert in 2-5 s; a first start makes the profile
 
-_OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ZIP = b"PK\x03\x04"
 
 
@@ -43,7 +43,7 @@ def _looks_like(data: bytes, kind: str) -> bool:
     recognise as plain text, so a damaged or misnamed file must be caught before it."""
     head = data[:65536]
     if kind in ("doc", "wps"):
-        return data.startswith(_OLE)
+        return is_ole(data)
     if kind == "wpd":
         return data.startswith(b"\xffWPC")
     if kind == "rtf":

@@ -23,9 +23,17 @@ from indexer.sources.importer.errors import CorruptFile, NoText, PasswordProtect
 from indexer.sources.importer.limits import Limits
 from indexer.sources.importer.text import Block, BlockKind, Extracted, clean_chars, squash
 
-__all__ = ["read_pdf", "page_count", "SCANNED", "blocks_from_lines", "line_key"]
+__all__ = ["read_pdf", "Scanned", "blocks_from_lines", "line_key"]
 
-SCANNED = "no text: scanned PDF; OCR is not supported"
+
+class Scanned(NoText):
+    """The PDF's pages are pictures with no text layer: read them by OCR (``pages`` of them)."""
+
+    def __init__(self, pages: int) -> None:
+        super().__init__(f"no text: a scanned PDF of {pages} pages")
+        self.pages = pages
+
+
 _STYLED_PAGES = 12  # font sizes are read from the first pages only: headings, not a book
 # pypdf reports recoverable damage on its logger; the import report says what matters.
 logging.getLogger("pypdf").setLevel(logging.ERROR)
@@ -294,13 +302,6 @@ def _blocks(lines: list[str], styles: _Styles) -> list[Block]:
     return blocks
 
 
-def page_count(data: bytes) -> int:
-    """How many pages the PDF has (for a file :func:`read_pdf` has opened already)."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        return len(_open(data).pages)
-
-
 def read_pdf(data: bytes, limits: Limits) -> Extracted:
     reader = _open(data)
     with warnings.catch_warnings():
@@ -338,7 +339,7 @@ def read_pdf(data: bytes, limits: Limits) -> Extracted:
         lines.append("")
     letters = sum(ch.isalpha() for line in lines for ch in line)
     if letters < 20 * len(pages) and images:
-        raise NoText(SCANNED)
+        raise Scanned(len(pages))
     if letters == 0:
         raise NoText("empty document: the PDF has no text; check it is the right file")
     return Extracted(_blocks(lines, styles), "pdf", title=title.strip(),
